@@ -1,0 +1,4 @@
+export * from './app-error';
+export * from './error-codes';
+export * from './error.filter';
+export * from './to-error-response';

@@ -1,0 +1,93 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { mkdirSync } from 'node:fs';
+import { Pool, type PoolConfig } from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { IN_MEMORY, type DatabaseTarget } from '@intake/config';
+
+export interface MigrationConnection {
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabase {
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  /** The schema tables live in (`?schema=` of DATABASE_URL, else `public`). */
+  schema: string;
+  /** A connection fit for the schema engine (see `openMigrationConnection`). */
+  migrationConnection(): MigrationConnection;
+  close(): Promise<void>;
+}
+
+/**
+ * Splits Prisma's `?schema=` convention off a PostgreSQL URL: node-postgres does not know
+ * it, and raw SQL (migrations, RLS helpers) needs it as the connection's search_path.
+ */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error('DATABASE_URL: schema must be a plain identifier');
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
+}
+
+function poolConfig(target: Extract<DatabaseTarget, { kind: 'postgres' }>, schema: string, max: number): PoolConfig {
+  const { connectionString } = parsePostgresUrl(target.url);
+  return {
+    connectionString,
+    max,
+    connectionTimeoutMillis: target.statementTimeoutMs,
+    // Every statement is bounded, so a stuck query cannot hold a request forever.
+    options: `-c search_path="${schema}" -c statement_timeout=${target.statementTimeoutMs}`,
+  };
+}
+
+/**
+ * The schema engine needs two things @prisma/adapter-pg does not give it as is: one
+ * connection for the whole run (its `pg_advisory_lock` is per connection) and scripts
+ * sent whole (the adapter splits them on every `;`, which breaks `DO $$ ... $$` blocks
+ * and function bodies). A migration script sent as one simple-protocol query also runs
+ * in one implicit transaction, so a failing migration leaves nothing half-applied.
+ */
+function openMigrationConnection(target: Extract<DatabaseTarget, { kind: 'postgres' }>, schema: string): MigrationConnection {
+  const pool = new Pool(poolConfig(target, schema, 1));
+  const inner = new PrismaPg(pool, { schema });
+  const adapter: SqlMigrationAwareDriverAdapterFactory = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connectToShadowDb: () => inner.connectToShadowDb(),
+    async connect(): Promise<SqlDriverAdapter> {
+      const connection = await inner.connect();
+      connection.executeScript = async (script: string) => {
+        await pool.query(script);
+      };
+      return connection;
+    },
+  };
+  return { adapter, close: () => pool.end() };
+}
+
+/** Opens the configured database: PostgreSQL through node-postgres, or embedded PGlite. */
+export function openDatabase(target: DatabaseTarget): OpenDatabase {
+  if (target.kind === 'pglite') {
+    if (target.dataDir !== IN_MEMORY) mkdirSync(target.dataDir, { recursive: true });
+    const pglite = new PGlite(target.dataDir);
+    const adapter = new PrismaPGlite(pglite);
+    return {
+      adapter,
+      schema: 'public',
+      // PGlite is one in-process connection: migrations share it.
+      migrationConnection: () => ({ adapter, close: async () => undefined }),
+      close: () => pglite.close(),
+    };
+  }
+  const { schema } = parsePostgresUrl(target.url);
+  return {
+    adapter: new PrismaPg(poolConfig(target, schema, target.poolSize), { schema }),
+    schema,
+    migrationConnection: () => openMigrationConnection(target, schema),
+    // The pool belongs to the adapter and ends with PrismaClient.$disconnect().
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,48 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '@intake/config';
+import { openDatabase, type OpenDatabase } from './database-target';
+import { Prisma, PrismaClient } from './generated/prisma/client';
+
+/** The role tenant transactions switch to; row-level security applies to it (see migrations). */
+export const APP_ROLE = 'intake_app';
+
+export type TenantTransaction = Prisma.TransactionClient;
+
+/**
+ * The database client. Plain calls run in the system context (the connection's own role,
+ * which row-level security does not restrict); they are for lookups that happen before an
+ * owner is known, such as resolving a session or an API key by its hash. Everything done
+ * for an owner goes through `asOwner`.
+ */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  private readonly database: OpenDatabase;
+
+  constructor(config: AppConfig) {
+    const database = openDatabase(config.database);
+    super({ adapter: database.adapter });
+    this.database = database;
+  }
+
+  get schema(): string {
+    return this.database.schema;
+  }
+
+  /**
+   * Runs `work` in a transaction as the application role with the owner id set, so that
+   * row-level security hides every other owner's rows even from a query that forgets its
+   * `userId` filter. Both settings are transaction-local (`set_config(..., true)`) and end
+   * with it, so a pooled connection never carries one owner's context into the next use.
+   */
+  asOwner<T>(ownerId: string, work: (tx: TenantTransaction) => Promise<T>): Promise<T> {
+    return this.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config('intake.user_id', ${ownerId}, true)`;
+      return work(tx);
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+    await this.database.close();
+  }
+}
