@@ -32,6 +32,8 @@ export class AppConfig {
   readonly secretKey: Buffer;
   /** First key encrypts; every listed key decrypts (rotation). */
   readonly encryptionKeys: readonly EncryptionKey[];
+  /** Apply pending migrations when the api starts. */
+  readonly migrateOnBoot: boolean;
   /** Local development over plain HTTP: cookies cannot be `Secure` nor `__Host-` there. */
   readonly secureCookies: boolean;
 
@@ -51,6 +53,7 @@ export class AppConfig {
           statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
         }
       : { kind: 'pglite', dataDir: env.DATA_DIR === IN_MEMORY ? IN_MEMORY : resolve(env.DATA_DIR, 'pglite') };
+    this.migrateOnBoot = env.MIGRATE_ON_BOOT ?? this.database.kind === 'pglite';
     this.secretKey = secretKey;
     this.encryptionKeys = encryptionKeys;
     this.secureCookies = this.isProduction || this.publicUrl.startsWith('https://');

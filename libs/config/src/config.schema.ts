@@ -55,6 +55,8 @@ export const environmentSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     DATA_DIR: z.string().min(1).default('./data'),
+    /** Unset: migrate on boot for the embedded database only; PostgreSQL runs `npm run db:migrate`. */
+    MIGRATE_ON_BOOT: booleanFromEnv.optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -80,6 +82,8 @@ export const environmentSchema = z
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(5),
     LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
     API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    SESSION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   })
   .superRefine((env, ctx) => {

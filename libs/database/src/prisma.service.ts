@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@intake/config';
-import { openDatabase, type OpenDatabase } from './database-target';
+import { openDatabase, type MigrationConnection, type OpenDatabase } from './database-target';
 import { Prisma, PrismaClient } from './generated/prisma/client';
 
 /** The role tenant transactions switch to; row-level security applies to it (see migrations). */
@@ -26,6 +26,10 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
   get schema(): string {
     return this.database.schema;
+  }
+
+  openMigrationConnection(): MigrationConnection {
+    return this.database.migrationConnection();
   }
 
   /**

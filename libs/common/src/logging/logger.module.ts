@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@intake/config';
 import { maskEmails, maskEmailsDeep } from './mask-emails';
-import { requestIdFor } from './request-id';
+import { requestIdOf } from './request-id';
 
 /** Paths whose access logs would only be noise (probes). */
 const QUIET_PATHS = new Set(['/healthz', '/readyz']);
@@ -25,7 +25,8 @@ function pathOf(url: string | undefined): string {
       useFactory: (config: AppConfig) => ({
         pinoHttp: {
           level: config.env.LOG_LEVEL,
-          genReqId: requestIdFor,
+          genReqId: requestIdOf,
+          wrapSerializers: false,
           autoLogging: { ignore: (request: IncomingMessage) => QUIET_PATHS.has(pathOf(request.url)) },
           serializers: {
             req: (request: IncomingMessage & { id?: unknown }) => ({

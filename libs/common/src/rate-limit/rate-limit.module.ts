@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { RateLimits } from './rate-limits';
+import { RateLimitsThrottlerStorage } from './rate-limits.throttler-storage';
 
 @Global()
-@Module({ providers: [RateLimits], exports: [RateLimits] })
+@Module({ providers: [RateLimits, RateLimitsThrottlerStorage], exports: [RateLimits, RateLimitsThrottlerStorage] })
 export class RateLimitModule {}

@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiKeysService,
+  Client,
+  createApiKeyInput,
+  OwnerId,
+  SessionAuth,
+  type ApiKeyOutput,
+  type ClientContext,
+  type CreateApiKeyInput,
+} from '@intake/auth';
+import { AppError, ZodValidationPipe } from '@intake/common';
+
+/** API keys are managed from the dashboard session only: a key cannot mint keys. */
+@Controller('account/api-keys')
+@SessionAuth()
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  create(
+    @OwnerId() ownerId: string,
+    @Body(new ZodValidationPipe(createApiKeyInput)) input: CreateApiKeyInput,
+    @Client() client: ClientContext,
+  ): Promise<{ api_key: ApiKeyOutput; secret: string }> {
+    return this.apiKeys.create(ownerId, input, client).then(({ apiKey, secret }) => ({ api_key: apiKey, secret }));
+  }
+
+  @Get()
+  async list(@OwnerId() ownerId: string): Promise<{ api_keys: ApiKeyOutput[] }> {
+    return { api_keys: await this.apiKeys.list(ownerId) };
+  }
+
+  @Delete(':id')
+  async revoke(
+    @OwnerId() ownerId: string,
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => AppError.notFound('API key') })) id: string,
+    @Client() client: ClientContext,
+  ): Promise<{ api_key: ApiKeyOutput }> {
+    return { api_key: await this.apiKeys.revoke(ownerId, id, client) };
+  }
+}

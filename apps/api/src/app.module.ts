@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { AuditModule } from '@intake/audit';
+import { AuthGuard, AuthModule, RateLimitGuard } from '@intake/auth';
+import { AppConfig, ConfigModule } from '@intake/config';
+import { ContentTypeGuard, CryptoModule, ErrorFilter, LoggingModule, RateLimitModule, RateLimitsThrottlerStorage, RedisModule } from '@intake/common';
+import { DatabaseModule } from '@intake/database';
+import { ApiKeysController } from './account/api-keys.controller';
+import { AuthController } from './auth/auth.controller';
+import { HealthController } from './health/health.controller';
+
+/** Per-minute budget of a caller, by how it authenticated (see RateLimitGuard). */
+function budgetFor(config: AppConfig) {
+  return (context: ExecutionContext): number => {
+    const principal = context.switchToHttp().getRequest<Request>().principal;
+    if (principal?.kind === 'api_key') return config.env.API_KEY_RATE_LIMIT_PER_MINUTE;
+    if (principal?.kind === 'session') return config.env.SESSION_RATE_LIMIT_PER_MINUTE;
+    return config.env.ANONYMOUS_RATE_LIMIT_PER_MINUTE;
+  };
+}
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        CryptoModule,
+        RateLimitModule,
+        AuditModule,
+        AuthModule,
+        ThrottlerModule.forRootAsync({
+          inject: [RateLimitsThrottlerStorage],
+          useFactory: (storage: RateLimitsThrottlerStorage) => ({
+            storage,
+            throttlers: [{ name: 'default', ttl: 60_000, limit: budgetFor(config) }],
+          }),
+        }),
+      ],
+      controllers: [HealthController, AuthController, ApiKeysController],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        // Order matters: who the caller is decides their rate budget.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: ContentTypeGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@intake/config';
+import { assignRequestId, securityHeaders, toErrorResponse } from '@intake/common';
+
+/**
+ * Everything about the HTTP stack that is not a module: shared by `main.ts` and the e2e
+ * tests, so tests exercise the real bootstrap.
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  // First, so that even requests refused by the body parser carry their id.
+  app.use(assignRequestId);
+  app.set('trust proxy', parseTrustProxy(config.env.TRUST_PROXY));
+  app.disable('x-powered-by');
+  app.use(...securityHeaders({ production: config.isProduction }));
+  app.use(cookieParser());
+  app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true }));
+  // body-parser fails before routing, outside Nest's filters: answer in the same shape.
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) return next(error);
+    const { status, body, headers } = toErrorResponse(error);
+    body.error.request_id = String(request.id);
+    logger.warn({ msg: body.error.message, req: { id: request.id, method: request.method, path: request.originalUrl.split('?', 1)[0] }, status });
+    response.status(status).set(headers).json(body);
+  });
+  app.enableShutdownHooks();
+}
+
+/** `TRUST_PROXY` as Express reads it: a hop count, `true`/`false`, or addresses/subnets. */
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}

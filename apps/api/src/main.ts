@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '@intake/config';
+import { MigrationsService } from '@intake/database';
+import { AppModule } from './app.module';
+import { configureApp } from './configure-app';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bufferLogs: true, bodyParser: false });
+  configureApp(app, config);
+  const logger = app.get(Logger);
+  if (config.migrateOnBoot) await app.get(MigrationsService).applyPending();
+
+  const server = await app.listen(config.env.PORT, config.env.HOST ?? '::');
+  // Bounded timeouts so slow or idle clients cannot hold sockets forever (slowloris).
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  logger.log(`Intake is listening on ${config.publicUrl} (database: ${config.database.kind})`);
+  logger.log(
+    `Create the first account: curl -sS -X POST ${config.publicUrl}/auth/signup -H 'Content-Type: application/json' ` +
+      `-d '{"email":"<your e-mail>","password":"<a long passphrase>"}', or: npm run cli -- user create --email <your e-mail>`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Intake failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

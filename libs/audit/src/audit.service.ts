@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditAction } from './audit-action';
+import { AuditRepository } from './audit.repository';
+
+/** Where a request came from; the auth lib fills it from the HTTP request. */
+export interface AuditClient {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: AuditAction;
+  target?: { type: string; id: string };
+  client: AuditClient;
+  /** Small, non-secret facts (never tokens, passwords or submitted data). */
+  metadata?: Record<string, string | number | boolean>;
+}
+
+/** The append-only audit trail (the table refuses UPDATE and DELETE; see the migration). */
+@Injectable()
+export class AuditService {
+  constructor(private readonly repository: AuditRepository) {}
+
+  record(entry: AuditEntry): Promise<void> {
+    return this.repository.insert(entry);
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuthGuard } from './guards/auth.guard';
+import { LoginGate } from './login/login-gate';
+import { PasswordHasher } from './passwords/password-hasher';
+import { Csrf } from './sessions/csrf';
+import { SessionCookie } from './sessions/session-cookie';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsService } from './sessions/sessions.service';
+import { AccountsService } from './users/accounts.service';
+import { UsersRepository } from './users/users.repository';
+
+@Module({
+  providers: [
+    AccountsService,
+    ApiKeysRepository,
+    ApiKeysService,
+    AuthGuard,
+    Csrf,
+    LoginGate,
+    PasswordHasher,
+    SessionCookie,
+    SessionsRepository,
+    SessionsService,
+    UsersRepository,
+  ],
+  exports: [AccountsService, ApiKeysService, AuthGuard, Csrf, PasswordHasher, SessionCookie, SessionsService, UsersRepository],
+})
+export class AuthModule {}

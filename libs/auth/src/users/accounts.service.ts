@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@intake/audit';
+import { AppError } from '@intake/common';
+import type { ClientContext } from '../client-context';
+import { LoginGate } from '../login/login-gate';
+import { PasswordHasher } from '../passwords/password-hasher';
+import { SessionsService, type ActiveSession } from '../sessions/sessions.service';
+import type { LoginInput, SignupInput } from './credentials.input';
+import { toUserOutput, type UserOutput } from './user.output';
+import { UsersRepository } from './users.repository';
+
+export interface SignedIn {
+  user: UserOutput;
+  /** Goes into the session cookie; never stored. */
+  token: string;
+  session: ActiveSession;
+}
+
+/** Password accounts: sign-up, sign-in and sign-out. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly gate: LoginGate,
+    private readonly audit: AuditService,
+  ) {}
+
+  async signup(input: SignupInput, client: ClientContext): Promise<SignedIn> {
+    if (await this.users.findByEmail(input.email)) {
+      throw new AppError('conflict', 'An account with this e-mail already exists');
+    }
+    // A concurrent sign-up for the same address loses on the unique index (P2002 -> 409).
+    const user = await this.users.create(input.email, await this.hasher.hash(input.password));
+    await this.audit.record({ actorId: user.id, action: 'user.signup', target: { type: 'user', id: user.id }, client });
+    const { token, session } = await this.sessions.start(user.id, client);
+    return { user: toUserOutput(user), token, session };
+  }
+
+  /**
+   * The same 401, after the same argon2 work, whether the e-mail is unknown or the
+   * password wrong: neither the answer nor its timing tells which.
+   */
+  async login(input: LoginInput, client: ClientContext): Promise<SignedIn> {
+    await this.gate.admit(client.ip);
+    const user = await this.users.findByEmail(input.email);
+    const valid = await this.hasher.verify(user?.passwordHash ?? null, input.password);
+    if (!user || !valid) {
+      await this.audit.record({ actorId: user?.id ?? null, action: 'user.login.failed', client });
+      throw AppError.unauthorized('Invalid email or password');
+    }
+    await this.gate.succeeded(client.ip);
+    const { token, session } = await this.sessions.start(user.id, client);
+    await this.audit.record({ actorId: user.id, action: 'user.login.succeeded', target: { type: 'session', id: session.id }, client });
+    return { user: toUserOutput(user), token, session };
+  }
+
+  async logout(session: ActiveSession, client: ClientContext): Promise<void> {
+    await this.sessions.end(session);
+    await this.audit.record({ actorId: session.userId, action: 'user.logout', target: { type: 'session', id: session.id }, client });
+  }
+}

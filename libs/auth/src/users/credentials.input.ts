@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { emailSchema, passwordSchema, PASSWORD_MAX } from '../passwords/password.schema';
+
+export const signupInput = z.strictObject({ email: emailSchema, password: passwordSchema });
+export type SignupInput = z.output<typeof signupInput>;
+
+/** Login checks shape only: policy is for new passwords, and must not hint at old ones. */
+export const loginInput = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1, 'is required').max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`),
+});
+export type LoginInput = z.output<typeof loginInput>;

@@ -1,0 +1,6 @@
+export * from './database.module';
+export * from './database-target';
+export * from './migrations/migrations.service';
+export * from './migrations/migrator';
+export * from './prisma.service';
+export type * from './generated/prisma/client';

@@ -1,0 +1,35 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+import { Migrator } from './migrator';
+
+/** Applies and inspects this deployment's migrations over the application's own connection. */
+@Injectable()
+export class MigrationsService {
+  private readonly logger = new Logger(MigrationsService.name);
+  private readonly migrator = new Migrator();
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  async applyPending(): Promise<string[]> {
+    const connection = this.prisma.openMigrationConnection();
+    try {
+      const applied = await this.migrator.apply(connection.adapter);
+      if (applied.length) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
+      return applied;
+    } finally {
+      await connection.close();
+    }
+  }
+
+  /** Migrations in `prisma/migrations` that this database has not finished applying. */
+  async pending(): Promise<string[]> {
+    const [table] = await this.prisma.$queryRaw<{ exists: boolean }[]>`
+      SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`;
+    const rows = table?.exists
+      ? await this.prisma.$queryRaw<{ migration_name: string }[]>`
+          SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`
+      : [];
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return this.migrator.migrationNames().filter((name) => !applied.has(name));
+  }
+}
