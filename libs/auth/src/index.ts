@@ -16,3 +16,4 @@ export * from './sessions/sessions.service';
 export * from './users/accounts.service';
 export * from './users/credentials.input';
 export * from './users/user.output';
+export * from './users/users.repository';

@@ -2,17 +2,14 @@ import { Controller, Get } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '@intake/auth';
 import { AppError } from '@intake/common';
-import { MigrationsService, PrismaService } from '@intake/database';
+import { MigrationsService } from '@intake/database';
 
 /** Probes for orchestrators: liveness never touches dependencies, readiness does. */
 @Controller()
 @Public()
 @SkipThrottle()
 export class HealthController {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly migrations: MigrationsService,
-  ) {}
+  constructor(private readonly migrations: MigrationsService) {}
 
   @Get('healthz')
   health(): { status: 'ok' } {

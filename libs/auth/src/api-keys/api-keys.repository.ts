@@ -5,7 +5,7 @@ export interface NewApiKey {
   name: string;
   prefix: string;
   last4: string;
-  secretHash: Buffer;
+  secretHash: Buffer<ArrayBuffer>;
   scopes: string[];
   allowedIps: string[];
   expiresAt: Date | null;
@@ -34,7 +34,7 @@ export class ApiKeysRepository {
   }
 
   /** System context: authentication knows only the hash of the presented secret. */
-  findBySecretHash(secretHash: Buffer): Promise<ApiKey | null> {
+  findBySecretHash(secretHash: Buffer<ArrayBuffer>): Promise<ApiKey | null> {
     return this.prisma.apiKey.findUnique({ where: { secretHash } });
   }
 

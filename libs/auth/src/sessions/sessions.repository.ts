@@ -3,7 +3,7 @@ import { PrismaService, type Session } from '@intake/database';
 
 export interface NewSession {
   userId: string;
-  tokenHash: Buffer;
+  tokenHash: Buffer<ArrayBuffer>;
   ip: string | null;
   userAgent: string | null;
   expiresAt: Date;
@@ -18,7 +18,7 @@ export class SessionsRepository {
   }
 
   /** System context: the hash is the only thing known about the caller yet. */
-  findActiveByTokenHash(tokenHash: Buffer, now: Date): Promise<Session | null> {
+  findActiveByTokenHash(tokenHash: Buffer<ArrayBuffer>, now: Date): Promise<Session | null> {
     return this.prisma.session.findFirst({ where: { tokenHash, revokedAt: null, expiresAt: { gt: now } } });
   }
 

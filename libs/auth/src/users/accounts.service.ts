@@ -27,15 +27,21 @@ export class AccountsService {
     private readonly audit: AuditService,
   ) {}
 
-  async signup(input: SignupInput, client: ClientContext): Promise<SignedIn> {
+  /** Creates a password account (the admin CLI stops here; sign-up also signs in). */
+  async register(input: SignupInput, client: ClientContext): Promise<UserOutput> {
     if (await this.users.findByEmail(input.email)) {
       throw new AppError('conflict', 'An account with this e-mail already exists');
     }
     // A concurrent sign-up for the same address loses on the unique index (P2002 -> 409).
     const user = await this.users.create(input.email, await this.hasher.hash(input.password));
     await this.audit.record({ actorId: user.id, action: 'user.signup', target: { type: 'user', id: user.id }, client });
+    return toUserOutput(user);
+  }
+
+  async signup(input: SignupInput, client: ClientContext): Promise<SignedIn> {
+    const user = await this.register(input, client);
     const { token, session } = await this.sessions.start(user.id, client);
-    return { user: toUserOutput(user), token, session };
+    return { user, token, session };
   }
 
   /**

@@ -9,8 +9,8 @@ export function randomToken(bytes = 32): string {
  * SHA-256 of a high-entropy secret. A plain hash suffices (no salt or stretching): the
  * inputs are 256-bit random values, so there is nothing to brute-force or precompute.
  */
-export function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+export function sha256(value: string): Buffer<ArrayBuffer> {
+  return Buffer.from(createHash('sha256').update(value, 'utf8').digest());
 }
 
 export function constantTimeEqual(a: Buffer, b: Buffer): boolean {

@@ -4,6 +4,13 @@ import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+// Node provides WebAssembly globally; its types live in TypeScript's DOM lib, which this
+// project does not load, so the two constructors used here are declared.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+};
+
 let loaded = false;
 
 /**
@@ -17,7 +24,7 @@ function loadBindings(): typeof bindings {
   const packageDir = dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
   const module = new WebAssembly.Module(readFileSync(join(packageDir, 'schema_engine_bg.wasm')));
   const instance = new WebAssembly.Instance(module, {
-    './schema_engine_bg.js': bindings as unknown as WebAssembly.ModuleImports,
+    './schema_engine_bg.js': bindings,
   });
   bindings.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();

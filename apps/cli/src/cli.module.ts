@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@intake/audit';
+import { AuthModule } from '@intake/auth';
+import { AppConfig, ConfigModule } from '@intake/config';
+import { CryptoModule, RateLimitModule, RedisModule } from '@intake/common';
+import { DatabaseModule } from '@intake/database';
+
+/** The services the admin commands use, without HTTP. */
+@Module({})
+export class CliModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CryptoModule, RateLimitModule, AuditModule, AuthModule],
+    };
+  }
+}

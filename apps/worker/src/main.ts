@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '@intake/config';
+import { WorkerModule } from './worker.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  // SIGTERM/SIGINT close the context (and its database pool) and let the process exit.
+  app.enableShutdownHooks();
+  await app.init();
+  logger.log(`Intake worker started (database: ${config.database.kind})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Worker failed to start: ${String(error)}\n`);
+  process.exit(1);
+});
