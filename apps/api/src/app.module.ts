@@ -9,6 +9,7 @@ import { AppConfig, ConfigModule } from '@intake/config';
 import { ContentTypeGuard, CryptoModule, ErrorFilter, LoggingModule, RateLimitModule, RateLimitsThrottlerStorage, RedisModule } from '@intake/common';
 import { DatabaseModule } from '@intake/database';
 import { ApiKeysController } from './account/api-keys.controller';
+import { AuditLogController } from './account/audit-log.controller';
 import { AuthController } from './auth/auth.controller';
 import { HealthController } from './health/health.controller';
 
@@ -44,7 +45,7 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [HealthController, AuthController, ApiKeysController],
+      controllers: [HealthController, AuthController, ApiKeysController, AuditLogController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
         // Order matters: who the caller is decides their rate budget.

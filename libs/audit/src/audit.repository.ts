@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@intake/database';
+import { PrismaService, type AuditEvent } from '@intake/database';
+import type { AuditLogQuery } from './audit-log.query';
 import type { AuditEntry } from './audit.service';
 
 @Injectable()
@@ -24,5 +25,21 @@ export class AuditRepository {
         ...(entry.metadata ? { metadata: entry.metadata } : {}),
       },
     });
+  }
+
+  /** Newest first; RLS and the explicit filter both keep it to the owner's entries. */
+  page(ownerId: string, query: AuditLogQuery): Promise<[AuditEvent[], number]> {
+    const where = { userId: ownerId, ...(query.action ? { action: query.action } : {}) };
+    return this.prisma.asOwner(ownerId, (tx) =>
+      Promise.all([
+        tx.auditEvent.findMany({
+          where,
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          skip: (query.page - 1) * query.page_size,
+          take: query.page_size,
+        }),
+        tx.auditEvent.count({ where }),
+      ]),
+    );
   }
 }

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { pageMeta, type PageMeta } from '@intake/common';
 import type { AuditAction } from './audit-action';
+import { toAuditEventOutput, type AuditEventOutput } from './audit-event.output';
+import type { AuditLogQuery } from './audit-log.query';
 import { AuditRepository } from './audit.repository';
 
 /** Where a request came from; the auth lib fills it from the HTTP request. */
@@ -25,5 +28,10 @@ export class AuditService {
 
   record(entry: AuditEntry): Promise<void> {
     return this.repository.insert(entry);
+  }
+
+  async list(ownerId: string, query: AuditLogQuery): Promise<{ data: AuditEventOutput[]; meta: PageMeta }> {
+    const [events, total] = await this.repository.page(ownerId, query);
+    return { data: events.map(toAuditEventOutput), meta: pageMeta(query.page, query.page_size, total) };
   }
 }

@@ -8,3 +8,4 @@ export * from './validation/zod-validation.pipe';
 export * from './http/consumes';
 export * from './http/security-headers';
 export * from './logging/request-id';
+export * from './validation/pagination';

@@ -44,28 +44,35 @@ function poolConfig(target: Extract<DatabaseTarget, { kind: 'postgres' }>, schem
 }
 
 /**
- * The schema engine needs two things @prisma/adapter-pg does not give it as is: one
- * connection for the whole run (its `pg_advisory_lock` is per connection) and scripts
- * sent whole (the adapter splits them on every `;`, which breaks `DO $$ ... $$` blocks
- * and function bodies). A migration script sent as one simple-protocol query also runs
- * in one implicit transaction, so a failing migration leaves nothing half-applied.
+ * The schema engine needs scripts run whole and awaited, which neither adapter does as is:
+ * @prisma/adapter-pg splits a script on every `;` (breaking `DO $$ ... $$` blocks and
+ * function bodies, and leaving half a migration applied on failure), and
+ * pglite-prisma-adapter does not await it (a failing migration would be recorded as
+ * applied). Sent as one simple-protocol query, a migration also runs in one implicit
+ * transaction: all or nothing.
  */
-function openMigrationConnection(target: Extract<DatabaseTarget, { kind: 'postgres' }>, schema: string): MigrationConnection {
-  const pool = new Pool(poolConfig(target, schema, 1));
-  const inner = new PrismaPg(pool, { schema });
-  const adapter: SqlMigrationAwareDriverAdapterFactory = {
-    provider: inner.provider,
-    adapterName: inner.adapterName,
-    connectToShadowDb: () => inner.connectToShadowDb(),
+function withWholeScripts(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  runScript: (script: string) => Promise<unknown>,
+): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connectToShadowDb: () => factory.connectToShadowDb(),
     async connect(): Promise<SqlDriverAdapter> {
-      const connection = await inner.connect();
+      const connection = await factory.connect();
       connection.executeScript = async (script: string) => {
-        await pool.query(script);
+        await runScript(script);
       };
       return connection;
     },
   };
-  return { adapter, close: () => pool.end() };
+}
+
+/** One connection for the whole run: the engine's `pg_advisory_lock` is per connection. */
+function openMigrationConnection(target: Extract<DatabaseTarget, { kind: 'postgres' }>, schema: string): MigrationConnection {
+  const pool = new Pool(poolConfig(target, schema, 1));
+  return { adapter: withWholeScripts(new PrismaPg(pool, { schema }), (script) => pool.query(script)), close: () => pool.end() };
 }
 
 /** Opens the configured database: PostgreSQL through node-postgres, or embedded PGlite. */
@@ -78,7 +85,7 @@ export function openDatabase(target: DatabaseTarget): OpenDatabase {
       adapter,
       schema: 'public',
       // PGlite is one in-process connection: migrations share it.
-      migrationConnection: () => ({ adapter, close: async () => undefined }),
+      migrationConnection: () => ({ adapter: withWholeScripts(adapter, (script) => pglite.exec(script)), close: async () => undefined }),
       close: () => pglite.close(),
     };
   }

@@ -12,13 +12,21 @@ export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): Record<str
   return details;
 }
 
-/** Validates and narrows a request part with a zod schema; failure is a 422. */
+/**
+ * Validates and narrows a request part with a zod schema. A body that breaks its rules is
+ * 422 `validation_error`; malformed query or path parameters are 400 `invalid_params`.
+ */
 export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransform<unknown, z.output<Schema>> {
-  constructor(private readonly schema: Schema) {}
+  constructor(
+    private readonly schema: Schema,
+    private readonly part: 'body' | 'query' = 'body',
+  ) {}
 
   transform(value: unknown): z.output<Schema> {
     const result = this.schema.safeParse(value ?? {});
-    if (!result.success) throw AppError.validation(issuesToDetails(result.error.issues));
-    return result.data;
+    if (result.success) return result.data;
+    const details = issuesToDetails(result.error.issues);
+    if (this.part === 'query') throw new AppError('invalid_params', 'Invalid query parameters', { details });
+    throw AppError.validation(details);
   }
 }

@@ -12,6 +12,22 @@ declare const WebAssembly: {
 };
 
 let loaded = false;
+let running = 0;
+const engineTimers = new Set<NodeJS.Timeout>();
+
+/**
+ * The engine arms 10 s timers (its lock and connection timeouts) and has no way to clear
+ * them, so they would keep the process alive after the work is done: they are tracked
+ * and cleared once no engine is running.
+ */
+function trackedSetTimeout(callback: () => void, ms: number): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    engineTimers.delete(timer);
+    callback();
+  }, ms >>> 0);
+  engineTimers.add(timer);
+  return timer;
+}
 
 /**
  * Instantiates Prisma's schema engine compiled to WebAssembly. The package's entry point
@@ -23,9 +39,11 @@ function loadBindings(): typeof bindings {
   if (loaded) return bindings;
   const packageDir = dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
   const module = new WebAssembly.Module(readFileSync(join(packageDir, 'schema_engine_bg.wasm')));
-  const instance = new WebAssembly.Instance(module, {
-    './schema_engine_bg.js': bindings,
-  });
+  const imports: Record<string, unknown> = { ...bindings };
+  for (const name of Object.keys(imports)) {
+    if (name.startsWith('__wbg_setTimeout_')) imports[name] = trackedSetTimeout;
+  }
+  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': imports });
   bindings.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   loaded = true;
@@ -44,13 +62,22 @@ export async function withSchemaEngine<T>(
 ): Promise<T> {
   const { SchemaEngine } = loadBindings();
   const logs: string[] = [];
-  const engine = await SchemaEngine.new({ datamodels }, (line: string) => logs.push(line), bindMigrationAwareSqlAdapterFactory(adapter));
+  running += 1;
   try {
-    return await work(engine);
+    const engine = await SchemaEngine.new({ datamodels }, (line: string) => logs.push(line), bindMigrationAwareSqlAdapterFactory(adapter));
+    try {
+      return await work(engine);
+    } finally {
+      engine.free();
+    }
   } catch (error) {
     if (error instanceof Error) throw error;
     throw new SchemaEngineError(typeof error === 'string' ? error : JSON.stringify(error), { cause: logs });
   } finally {
-    engine.free();
+    running -= 1;
+    if (running === 0) {
+      for (const timer of engineTimers) clearTimeout(timer);
+      engineTimers.clear();
+    }
   }
 }

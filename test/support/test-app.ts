@@ -1,0 +1,47 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { AppConfig, loadConfig } from '@intake/config';
+import { MigrationsService, PrismaService } from '@intake/database';
+import { AppModule } from '../../apps/api/src/app.module';
+import { configureApp } from '../../apps/api/src/configure-app';
+import { createTestDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  prisma: PrismaService;
+  /** Base URL of the listening server, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real api (same module, same `configureApp`) on a fresh database and a random
+ * loopback port. `env` overrides configuration for this test file.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    SECRET_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'silent',
+    MIGRATE_ON_BOOT: 'true',
+    ...database.env,
+    ...env,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: false });
+  configureApp(app, config);
+  await app.get(MigrationsService).applyPending();
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    config,
+    prisma: app.get(PrismaService),
+    url: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
