@@ -20,6 +20,10 @@ async function bootstrap(): Promise<void> {
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
 
+  // enableShutdownHooks closes the server on SIGTERM and lets in-flight requests finish;
+  // this bounds how long a stuck request can hold the shutdown.
+  process.once('SIGTERM', () => setTimeout(() => process.exit(1), config.env.SHUTDOWN_GRACE_MS).unref());
+
   logger.log(`Intake is listening on ${config.publicUrl} (database: ${config.database.kind})`);
   logger.log(
     `Create the first account: curl -sS -X POST ${config.publicUrl}/auth/signup -H 'Content-Type: application/json' ` +

@@ -88,7 +88,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   const secretKey = resolveSecretKey(env);
-  const encryptionKeys = env.ENCRYPTION_KEYS ?? [{ id: 'k0', key: deriveKey(secretKey, 'encryption-key:k0') }];
+  // `k0`, derived from SECRET_KEY, is the default key; it stays available for decryption
+  // after ENCRYPTION_KEYS is introduced, so values sealed before that still open.
+  const derived = { id: 'k0', key: deriveKey(secretKey, 'encryption-key:k0') };
+  const listed = env.ENCRYPTION_KEYS ?? [];
+  const encryptionKeys = listed.some(({ id }) => id === 'k0') ? listed : [...listed, derived];
   return new AppConfig(env, secretKey, encryptionKeys);
 }
 
