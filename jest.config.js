@@ -11,7 +11,10 @@ module.exports = {
   testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.{int,e2e}-spec.ts'],
   transform: {
     // Our sources, plus the schema engine's ESM glue (Jest's runtime loads CommonJS only).
-    '^.+\\.(t|j)s$': ['@swc/jest', { ...swcrc, swcrc: false, jsc: { ...swcrc.jsc, baseUrl: __dirname } }],
+    '^.+\\.(t|j)s$': [
+      '@swc/jest',
+      { ...swcrc, swcrc: false, jsc: { ...swcrc.jsc, baseUrl: __dirname } },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!@prisma/schema-engine-wasm/)'],
   moduleNameMapper: { '^@intake/([a-z-]+)$': '<rootDir>/libs/$1/src' },

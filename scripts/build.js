@@ -25,15 +25,30 @@ function newestMtime(path) {
 function upToDate() {
   if (!existsSync(stamp)) return false;
   const built = statSync(stamp).mtimeMs;
-  return inputs.every((input) => !existsSync(join(root, input)) || newestMtime(join(root, input)) <= built);
+  return inputs.every(
+    (input) => !existsSync(join(root, input)) || newestMtime(join(root, input)) <= built,
+  );
 }
 
 if (process.argv.includes('--if-needed') && upToDate()) process.exit(0);
 
-execFileSync(process.execPath, [join(__dirname, 'prisma-generate.js')], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [join(__dirname, 'prisma-generate.js')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 execFileSync(
   process.execPath,
-  [require.resolve('@swc/cli/bin/swc.js'), 'apps', 'libs', '-d', 'dist', '--copy-files', '--quiet', '--ignore', '**/*.spec.ts'],
+  [
+    require.resolve('@swc/cli/bin/swc.js'),
+    'apps',
+    'libs',
+    '-d',
+    'dist',
+    '--copy-files',
+    '--quiet',
+    '--ignore',
+    '**/*.spec.ts',
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 writeFileSync(stamp, new Date().toISOString());

@@ -17,11 +17,16 @@ const stamp = join(output, '.schema-hash');
 const schema = readFileSync(join(root, 'prisma/schema.prisma'));
 const hash = createHash('sha256').update(schema).digest('hex');
 
-if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && !process.argv.includes('--force')) process.exit(0);
+if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && !process.argv.includes('--force'))
+  process.exit(0);
 
 execFileSync(process.execPath, [require.resolve('prisma/build/index.js'), 'generate'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath,
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  },
 });
 writeFileSync(stamp, hash);

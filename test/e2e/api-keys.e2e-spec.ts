@@ -13,15 +13,23 @@ describe('API keys', () => {
   });
   afterAll(() => test.close());
 
-  const auditLog = (secret: string) => request(test.url).get('/api/audit-log').set('Authorization', `Bearer ${secret}`);
+  const auditLog = (secret: string) =>
+    request(test.url).get('/api/audit-log').set('Authorization', `Bearer ${secret}`);
 
   it('creates a key whose secret is shown once and stored only as its SHA-256', async () => {
     const response = await owner.agent
       .post('/account/api-keys')
       .set('X-CSRF-Token', owner.csrf)
-      .send({ name: 'deploy', scopes: ['forms:read', 'audit:read'], allowed_ips: ['127.0.0.1', '10.0.0.0/8'] })
+      .send({
+        name: 'deploy',
+        scopes: ['forms:read', 'audit:read'],
+        allowed_ips: ['127.0.0.1', '10.0.0.0/8'],
+      })
       .expect(201);
-    const { api_key: key, secret } = response.body as { api_key: Record<string, unknown>; secret: string };
+    const { api_key: key, secret } = response.body as {
+      api_key: Record<string, unknown>;
+      secret: string;
+    };
     expect(secret).toMatch(/^ik_live_[A-Za-z0-9_-]{43}$/);
     expect(key).toEqual({
       id: expect.any(String),
@@ -37,8 +45,9 @@ describe('API keys', () => {
 
     const row = await test.prisma.apiKey.findUniqueOrThrow({ where: { id: String(key.id) } });
     expect(Buffer.from(row.secretHash).equals(sha256(secret))).toBe(true);
-    const dump = JSON.stringify(await test.prisma.$queryRawUnsafe('SELECT * FROM api_keys'), (_, value: unknown) =>
-      typeof value === 'bigint' ? String(value) : value,
+    const dump = JSON.stringify(
+      await test.prisma.$queryRawUnsafe('SELECT * FROM api_keys'),
+      (_, value: unknown) => (typeof value === 'bigint' ? String(value) : value),
     );
     expect(dump).not.toContain(secret.slice(8));
 
@@ -51,7 +60,9 @@ describe('API keys', () => {
     const key = await createApiKey(owner, { name: 'reader', scopes: ['audit:read'] });
     const response = await auditLog(key.secret).expect(200);
     expect(response.body.meta).toEqual(expect.objectContaining({ current_page: 1, page_size: 20 }));
-    expect(response.body.data.map((event: { action: string }) => event.action)).toContain('api_key.created');
+    expect(response.body.data.map((event: { action: string }) => event.action)).toContain(
+      'api_key.created',
+    );
     const row = await test.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
     expect(row.lastUsedAt).not.toBeNull();
   });
@@ -73,23 +84,43 @@ describe('API keys', () => {
   it('stops accepting a key the moment it is revoked', async () => {
     const key = await createApiKey(owner, { name: 'short-lived', scopes: ['audit:read'] });
     await auditLog(key.secret).expect(200);
-    const revoked = await owner.agent.delete(`/account/api-keys/${key.id}`).set('X-CSRF-Token', owner.csrf).expect(200);
+    const revoked = await owner.agent
+      .delete(`/account/api-keys/${key.id}`)
+      .set('X-CSRF-Token', owner.csrf)
+      .expect(200);
     expect(revoked.body.api_key.id).toBe(key.id);
     expect((await auditLog(key.secret).expect(401)).body.error.code).toBe('invalid_token');
     const listed = await owner.agent.get('/account/api-keys').expect(200);
-    expect(listed.body.api_keys.map((listedKey: { id: string }) => listedKey.id)).not.toContain(key.id);
+    expect(listed.body.api_keys.map((listedKey: { id: string }) => listedKey.id)).not.toContain(
+      key.id,
+    );
   });
 
   it('refuses an expired key', async () => {
-    const key = await createApiKey(owner, { name: 'expiring', scopes: ['audit:read'], expires_at: new Date(Date.now() + 60_000).toISOString() });
-    await test.prisma.apiKey.update({ where: { id: key.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const key = await createApiKey(owner, {
+      name: 'expiring',
+      scopes: ['audit:read'],
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
+    await test.prisma.apiKey.update({
+      where: { id: key.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await auditLog(key.secret).expect(401)).body.error.code).toBe('invalid_token');
   });
 
   it('refuses a key used from outside its IP allowlist', async () => {
-    const elsewhere = await createApiKey(owner, { name: 'office only', scopes: ['audit:read'], allowed_ips: ['203.0.113.0/24'] });
+    const elsewhere = await createApiKey(owner, {
+      name: 'office only',
+      scopes: ['audit:read'],
+      allowed_ips: ['203.0.113.0/24'],
+    });
     await auditLog(elsewhere.secret).expect(401);
-    const loopback = await createApiKey(owner, { name: 'loopback', scopes: ['audit:read'], allowed_ips: ['127.0.0.0/8', '::1'] });
+    const loopback = await createApiKey(owner, {
+      name: 'loopback',
+      scopes: ['audit:read'],
+      allowed_ips: ['127.0.0.0/8', '::1'],
+    });
     await auditLog(loopback.secret).expect(200);
   });
 
@@ -103,8 +134,14 @@ describe('API keys', () => {
   it('never accepts the session cookie on a bearer route, nor a key on a cookie route', async () => {
     await owner.agent.get('/api/audit-log').expect(401);
     const key = await createApiKey(owner, { name: 'not for cookies', scopes: ['audit:read'] });
-    await request(test.url).get('/account/api-keys').set('Authorization', `Bearer ${key.secret}`).expect(401);
-    await request(test.url).get('/account/audit-log').set('Authorization', `Bearer ${key.secret}`).expect(401);
+    await request(test.url)
+      .get('/account/api-keys')
+      .set('Authorization', `Bearer ${key.secret}`)
+      .expect(401);
+    await request(test.url)
+      .get('/account/audit-log')
+      .set('Authorization', `Bearer ${key.secret}`)
+      .expect(401);
   });
 
   it('limits each key per minute and says so in RateLimit headers', async () => {
@@ -134,7 +171,11 @@ describe('API keys', () => {
     ['an unknown field', { name: 'x', admin: true }, 'body'],
     ['a __proto__ key', JSON.parse('{"name":"x","__proto__":{"admin":true}}') as object, 'body'],
   ])('rejects %s with 422', async (_, body, field) => {
-    const response = await owner.agent.post('/account/api-keys').set('X-CSRF-Token', owner.csrf).send(body).expect(422);
+    const response = await owner.agent
+      .post('/account/api-keys')
+      .set('X-CSRF-Token', owner.csrf)
+      .send(body)
+      .expect(422);
     expect(response.body.error.code).toBe('validation_error');
     expect(Object.keys(response.body.error.details)).toContain(field);
   });
@@ -154,7 +195,10 @@ describe('API keys', () => {
     });
 
     it('cannot revoke it: 404, and the key keeps working', async () => {
-      const response = await intruder.agent.delete(`/account/api-keys/${victimKey.id}`).set('X-CSRF-Token', intruder.csrf).expect(404);
+      const response = await intruder.agent
+        .delete(`/account/api-keys/${victimKey.id}`)
+        .set('X-CSRF-Token', intruder.csrf)
+        .expect(404);
       expect(response.body.error.code).toBe('not_found');
       await auditLog(victimKey.secret).expect(200);
     });
@@ -162,11 +206,18 @@ describe('API keys', () => {
     it('cannot read the owner’s audit trail through its own key', async () => {
       const key = await createApiKey(intruder, { name: 'intruder', scopes: ['audit:read'] });
       const response = await auditLog(key.secret).expect(200);
-      expect(response.body.data.every((event: { target_id: string | null }) => event.target_id !== victimKey.id)).toBe(true);
+      expect(
+        response.body.data.every(
+          (event: { target_id: string | null }) => event.target_id !== victimKey.id,
+        ),
+      ).toBe(true);
     });
 
     it('gets 404 for a malformed key id, not a 500', async () => {
-      await intruder.agent.delete('/account/api-keys/not-a-uuid').set('X-CSRF-Token', intruder.csrf).expect(404);
+      await intruder.agent
+        .delete('/account/api-keys/not-a-uuid')
+        .set('X-CSRF-Token', intruder.csrf)
+        .expect(404);
     });
   });
 });

@@ -37,40 +37,61 @@ describe('HTTP stack', () => {
 
     it('answers an unknown route in the standard error shape with the request id', async () => {
       const response = await request(test.url).get('/nope').expect(404);
-      expect(response.body).toEqual({ error: { code: 'not_found', message: 'Not found', request_id: response.headers['x-request-id'] } });
+      expect(response.body).toEqual({
+        error: {
+          code: 'not_found',
+          message: 'Not found',
+          request_id: response.headers['x-request-id'],
+        },
+      });
     });
 
     it('reuses a well-formed incoming X-Request-Id and replaces a hostile one', async () => {
       const kept = await request(test.url).get('/healthz').set('X-Request-Id', 'proxy-1234');
       expect(kept.headers['x-request-id']).toBe('proxy-1234');
-      const replaced = await request(test.url).get('/healthz').set('X-Request-Id', `forged id with spaces ${'x'.repeat(100)}`);
+      const replaced = await request(test.url)
+        .get('/healthz')
+        .set('X-Request-Id', `forged id with spaces ${'x'.repeat(100)}`);
       expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('reports liveness and readiness', async () => {
       expect((await request(test.url).get('/healthz').expect(200)).body).toEqual({ status: 'ok' });
-      expect((await request(test.url).get('/readyz').expect(200)).body).toEqual({ status: 'ready' });
+      expect((await request(test.url).get('/readyz').expect(200)).body).toEqual({
+        status: 'ready',
+      });
     });
   });
 
   describe('in production', () => {
     let test: TestApp;
     beforeAll(async () => {
-      test = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://forms.example.com', SECRET_KEY: randomBytes(32).toString('base64') });
+      test = await startTestApp({
+        NODE_ENV: 'production',
+        PUBLIC_URL: 'https://forms.example.com',
+        SECRET_KEY: randomBytes(32).toString('base64'),
+      });
     });
     afterAll(() => test.close());
 
     it('adds HSTS for two years with preload', async () => {
       const response = await request(test.url).get('/healthz').expect(200);
-      expect(response.headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains; preload');
+      expect(response.headers['strict-transport-security']).toBe(
+        'max-age=63072000; includeSubDomains; preload',
+      );
     });
 
     it('issues a __Host- session cookie that is Secure, HttpOnly and SameSite=Lax', async () => {
       const response = await request(test.url)
         .post('/auth/signup')
-        .send({ email: `prod-${randomBytes(3).toString('hex')}@example.com`, password: 'correct horse battery staple' })
+        .send({
+          email: `prod-${randomBytes(3).toString('hex')}@example.com`,
+          password: 'correct horse battery staple',
+        })
         .expect(201);
-      expect(String(response.headers['set-cookie'])).toMatch(/^__Host-intake_session=[^;]+; Max-Age=\d+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
+      expect(String(response.headers['set-cookie'])).toMatch(
+        /^__Host-intake_session=[^;]+; Max-Age=\d+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/,
+      );
     });
   });
 });
@@ -86,5 +107,4 @@ describe('readiness', () => {
       await test.close();
     }
   });
-
 });

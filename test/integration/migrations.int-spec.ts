@@ -12,7 +12,9 @@ describe('migrations', () => {
       const migrations = test.app.get(MigrationsService);
       expect(await migrations.pending()).toEqual([]);
       expect(await migrations.applyPending()).toEqual([]);
-      const rows = await test.prisma.$queryRaw<{ migration_name: string; checksum: string }[]>`SELECT migration_name, checksum FROM _prisma_migrations`;
+      const rows = await test.prisma.$queryRaw<
+        { migration_name: string; checksum: string }[]
+      >`SELECT migration_name, checksum FROM _prisma_migrations`;
       expect(rows.map((row) => row.migration_name)).toEqual(new Migrator().migrationNames());
     } finally {
       await test.close();

@@ -43,16 +43,28 @@ describe('tenant isolation by row-level security', () => {
     await expect(
       prisma.asOwner(alice.id, (tx) =>
         tx.apiKey.create({
-          data: { userId: bob.id, name: 'planted', prefix: 'ik_live_xxxx', last4: 'xxxx', secretHash: Buffer.alloc(32, 7), scopes: [], allowedIps: [] },
+          data: {
+            userId: bob.id,
+            name: 'planted',
+            prefix: 'ik_live_xxxx',
+            last4: 'xxxx',
+            secretHash: Buffer.alloc(32, 7),
+            scopes: [],
+            allowedIps: [],
+          },
         }),
       ),
     ).rejects.toThrow(/row-level security/);
   });
 
   it('cannot update or delete another owner’s rows even without a filter', async () => {
-    const renamed = await prisma.asOwner(alice.id, (tx) => tx.apiKey.updateMany({ data: { name: 'renamed' } }));
+    const renamed = await prisma.asOwner(alice.id, (tx) =>
+      tx.apiKey.updateMany({ data: { name: 'renamed' } }),
+    );
     expect(renamed.count).toBe(1);
-    const deleted = await prisma.asOwner(alice.id, (tx) => tx.session.deleteMany({ where: { userId: bob.id } }));
+    const deleted = await prisma.asOwner(alice.id, (tx) =>
+      tx.session.deleteMany({ where: { userId: bob.id } }),
+    );
     expect(deleted.count).toBe(0);
     expect(await prisma.apiKey.count({ where: { name: 'bob key' } })).toBe(1);
   });
@@ -68,8 +80,11 @@ describe('tenant isolation by row-level security', () => {
   it('does not leak the owner context into the next use of a pooled connection', async () => {
     await prisma.asOwner(alice.id, (tx) => tx.apiKey.findMany());
     const roles = await Promise.all(
-      Array.from({ length: 8 }, () => prisma.$queryRaw<{ role: string; owner: string | null }[]>`
-        SELECT current_user AS role, NULLIF(current_setting('intake.user_id', true), '') AS owner`),
+      Array.from(
+        { length: 8 },
+        () => prisma.$queryRaw<{ role: string; owner: string | null }[]>`
+        SELECT current_user AS role, NULLIF(current_setting('intake.user_id', true), '') AS owner`,
+      ),
     );
     for (const [row] of roles) {
       expect(row?.role).not.toBe('intake_app');

@@ -26,8 +26,15 @@ export async function signUp(test: TestApp, email = uniqueEmail()): Promise<Sign
 }
 
 /** Creates an API key for the user and returns its secret. */
-export async function createApiKey(user: SignedInUser, body: Record<string, unknown> = { name: 'test key' }): Promise<{ id: string; secret: string }> {
-  const response = await user.agent.post('/account/api-keys').set('X-CSRF-Token', user.csrf).send(body).expect(201);
+export async function createApiKey(
+  user: SignedInUser,
+  body: Record<string, unknown> = { name: 'test key' },
+): Promise<{ id: string; secret: string }> {
+  const response = await user.agent
+    .post('/account/api-keys')
+    .set('X-CSRF-Token', user.csrf)
+    .send(body)
+    .expect(201);
   const created = response.body as { api_key: { id: string }; secret: string };
   return { id: created.api_key.id, secret: created.secret };
 }

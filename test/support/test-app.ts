@@ -29,7 +29,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...database.env,
     ...env,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    bodyParser: false,
+    logger: false,
+  });
   configureApp(app, config);
   await app.get(MigrationsService).applyPending();
   await app.listen(0, '127.0.0.1');

@@ -19,7 +19,9 @@ export const usingRedis = Boolean(redisUrl);
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const id = `t_${randomBytes(6).toString('hex')}`;
-  const redis: Record<string, string> = redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `test:${id}:` } : {};
+  const redis: Record<string, string> = redisUrl
+    ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `test:${id}:` }
+    : {};
   if (!serverUrl) return { env: { DATA_DIR: 'memory://', ...redis }, drop: async () => undefined };
 
   await withClient((client) => client.query(`CREATE SCHEMA "${id}"`));
@@ -27,7 +29,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.searchParams.set('schema', id);
   return {
     env: { DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: '4', ...redis },
-    drop: () => withClient((client) => client.query(`DROP SCHEMA "${id}" CASCADE`)).then(() => undefined),
+    drop: () =>
+      withClient((client) => client.query(`DROP SCHEMA "${id}" CASCADE`)).then(() => undefined),
   };
 }
 

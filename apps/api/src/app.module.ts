@@ -6,7 +6,15 @@ import type { Request } from 'express';
 import { AuditModule } from '@intake/audit';
 import { AuthGuard, AuthModule, RateLimitGuard } from '@intake/auth';
 import { AppConfig, ConfigModule } from '@intake/config';
-import { ContentTypeGuard, CryptoModule, ErrorFilter, LoggingModule, RateLimitModule, RateLimitsThrottlerStorage, RedisModule } from '@intake/common';
+import {
+  ContentTypeGuard,
+  CryptoModule,
+  ErrorFilter,
+  LoggingModule,
+  RateLimitModule,
+  RateLimitsThrottlerStorage,
+  RedisModule,
+} from '@intake/common';
 import { DatabaseModule } from '@intake/database';
 import { ApiKeysController } from './account/api-keys.controller';
 import { AuditLogController } from './account/audit-log.controller';

@@ -24,7 +24,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     if (response.headersSent) return next(error);
     const { status, body, headers } = toErrorResponse(error);
     body.error.request_id = String(request.id);
-    logger.warn({ msg: body.error.message, req: { id: request.id, method: request.method, path: request.originalUrl.split('?', 1)[0] }, status });
+    logger.warn({
+      msg: body.error.message,
+      req: { id: request.id, method: request.method, path: request.originalUrl.split('?', 1)[0] },
+      status,
+    });
     response.status(status).set(headers).json(body);
   });
   app.enableShutdownHooks();

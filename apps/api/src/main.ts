@@ -9,7 +9,10 @@ import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   configureApp(app, config);
   const logger = app.get(Logger);
   if (config.migrateOnBoot) await app.get(MigrationsService).applyPending();
@@ -22,7 +25,9 @@ async function bootstrap(): Promise<void> {
 
   // enableShutdownHooks closes the server on SIGTERM and lets in-flight requests finish;
   // this bounds how long a stuck request can hold the shutdown.
-  process.once('SIGTERM', () => setTimeout(() => process.exit(1), config.env.SHUTDOWN_GRACE_MS).unref());
+  process.once('SIGTERM', () =>
+    setTimeout(() => process.exit(1), config.env.SHUTDOWN_GRACE_MS).unref(),
+  );
 
   logger.log(`Intake is listening on ${config.publicUrl} (database: ${config.database.kind})`);
   logger.log(
@@ -35,7 +40,9 @@ bootstrap().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Intake failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Intake failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

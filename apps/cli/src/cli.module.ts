@@ -11,7 +11,15 @@ export class CliModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CryptoModule, RateLimitModule, AuditModule, AuthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RedisModule,
+        CryptoModule,
+        RateLimitModule,
+        AuditModule,
+        AuthModule,
+      ],
     };
   }
 }

@@ -2,7 +2,16 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Command, InvalidArgumentError } from 'commander';
-import { AccountsService, API_SCOPES, ApiKeysService, emailSchema, isApiScope, passwordSchema, UsersRepository, type ClientContext } from '@intake/auth';
+import {
+  AccountsService,
+  API_SCOPES,
+  ApiKeysService,
+  emailSchema,
+  isApiScope,
+  passwordSchema,
+  UsersRepository,
+  type ClientContext,
+} from '@intake/auth';
 import { AppError, randomToken } from '@intake/common';
 import { ConfigError, loadConfig } from '@intake/config';
 import { MigrationsService, Migrator } from '@intake/database';
@@ -11,7 +20,9 @@ import { CliModule } from './cli.module';
 const CLI_CLIENT: ClientContext = { ip: null, userAgent: 'intake-cli', requestId: null };
 
 async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(CliModule.register(loadConfig()), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(CliModule.register(loadConfig()), {
+    logger: ['error', 'warn'],
+  });
   try {
     return await work(app);
   } finally {
@@ -22,13 +33,18 @@ async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): P
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function parseScopes(value: string): string[] {
   const scopes = value.split(',').map((scope) => scope.trim());
   const unknown = scopes.filter((scope) => !isApiScope(scope));
-  if (unknown.length) throw new InvalidArgumentError(`unknown scope(s): ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`);
+  if (unknown.length)
+    throw new InvalidArgumentError(
+      `unknown scope(s): ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`,
+    );
   return scopes;
 }
 
@@ -40,30 +56,40 @@ program
   .action(() =>
     withApp(async (app) => {
       const applied = await app.get(MigrationsService).applyPending();
-      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+      process.stdout.write(
+        applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n',
+      );
     }),
   );
 
 program
   .command('migration:new')
-  .description('write the next migration from the difference between prisma/migrations and schema.prisma')
+  .description(
+    'write the next migration from the difference between prisma/migrations and schema.prisma',
+  )
   .argument('<name>', 'snake_case name, e.g. add_forms')
   .action(async (name: string) => {
     const dir = await new Migrator().create(name);
-    process.stdout.write(dir ? `Created ${dir}\n` : 'schema.prisma matches the migrations; nothing to do.\n');
+    process.stdout.write(
+      dir ? `Created ${dir}\n` : 'schema.prisma matches the migrations; nothing to do.\n',
+    );
   });
 
 const user = program.command('user').description('manage accounts');
 user
   .command('create')
-  .description('create a password account; the password is read from stdin with --password-stdin, else generated and printed once')
+  .description(
+    'create a password account; the password is read from stdin with --password-stdin, else generated and printed once',
+  )
   .requiredOption('--email <email>', 'e-mail address')
   .option('--password-stdin', 'read the password from standard input')
   .action((options: { email: string; passwordStdin?: boolean }) =>
     withApp(async (app) => {
       const generated = options.passwordStdin ? null : randomToken(18);
       const password = passwordSchema.parse(generated ?? (await readStdin()));
-      const created = await app.get(AccountsService).register({ email: emailSchema.parse(options.email), password }, CLI_CLIENT);
+      const created = await app
+        .get(AccountsService)
+        .register({ email: emailSchema.parse(options.email), password }, CLI_CLIENT);
       process.stdout.write(`Created user ${created.email} (${created.id})\n`);
       if (generated) process.stdout.write(`Password (shown once): ${generated}\n`);
     }),
@@ -75,24 +101,34 @@ apikey
   .description('create an API key for an account and print its secret once')
   .requiredOption('--email <email>', 'owner e-mail address')
   .requiredOption('--name <name>', 'a name to recognise the key by')
-  .option('--scopes <list>', `comma-separated scopes (default: all of ${API_SCOPES.join(', ')})`, parseScopes)
+  .option(
+    '--scopes <list>',
+    `comma-separated scopes (default: all of ${API_SCOPES.join(', ')})`,
+    parseScopes,
+  )
   .action((options: { email: string; name: string; scopes?: string[] }) =>
     withApp(async (app) => {
       const owner = await app.get(UsersRepository).findByEmail(emailSchema.parse(options.email));
       if (!owner) throw new Error(`No account for ${options.email}`);
-      const { apiKey, secret } = await app.get(ApiKeysService).create(
-        owner.id,
-        { name: options.name, scopes: options.scopes?.filter(isApiScope) },
-        CLI_CLIENT,
+      const { apiKey, secret } = await app
+        .get(ApiKeysService)
+        .create(
+          owner.id,
+          { name: options.name, scopes: options.scopes?.filter(isApiScope) },
+          CLI_CLIENT,
+        );
+      process.stdout.write(
+        `Created API key ${apiKey.name} (${apiKey.id}) with scopes ${apiKey.scopes.join(', ')}\n`,
       );
-      process.stdout.write(`Created API key ${apiKey.name} (${apiKey.id}) with scopes ${apiKey.scopes.join(', ')}\n`);
       process.stdout.write(`Secret (shown once): ${secret}\n`);
     }),
   );
 
 program.parseAsync().catch((error: unknown) => {
   const message =
-    error instanceof ConfigError || error instanceof AppError || error instanceof Error ? error.message : String(error);
+    error instanceof ConfigError || error instanceof AppError || error instanceof Error
+      ? error.message
+      : String(error);
   process.stderr.write(`intake: ${message}\n`);
   process.exit(1);
 });

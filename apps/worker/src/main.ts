@@ -6,7 +6,9 @@ import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), {
+    bufferLogs: true,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   // SIGTERM/SIGINT close the context (and its database pool) and let the process exit.
@@ -16,6 +18,10 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Worker failed to start: ${String(error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `Worker failed to start: ${String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -10,6 +10,9 @@ import { DatabaseModule } from '@intake/database';
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule] };
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule],
+    };
   }
 }

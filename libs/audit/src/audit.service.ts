@@ -30,8 +30,14 @@ export class AuditService {
     return this.repository.insert(entry);
   }
 
-  async list(ownerId: string, query: AuditLogQuery): Promise<{ data: AuditEventOutput[]; meta: PageMeta }> {
+  async list(
+    ownerId: string,
+    query: AuditLogQuery,
+  ): Promise<{ data: AuditEventOutput[]; meta: PageMeta }> {
     const [events, total] = await this.repository.page(ownerId, query);
-    return { data: events.map(toAuditEventOutput), meta: pageMeta(query.page, query.page_size, total) };
+    return {
+      data: events.map(toAuditEventOutput),
+      meta: pageMeta(query.page, query.page_size, total),
+    };
   }
 }

@@ -16,8 +16,12 @@ export type AuthPolicy =
   | { kind: 'api_key'; scopes: readonly ApiScope[] };
 
 export const Public = (options: { sameOrigin?: boolean } = {}) =>
-  SetMetadata(AUTH_POLICY, { kind: 'public', sameOrigin: options.sameOrigin ?? false } satisfies AuthPolicy);
+  SetMetadata(AUTH_POLICY, {
+    kind: 'public',
+    sameOrigin: options.sameOrigin ?? false,
+  } satisfies AuthPolicy);
 
 export const SessionAuth = () => SetMetadata(AUTH_POLICY, { kind: 'session' } satisfies AuthPolicy);
 
-export const ApiKeyAuth = (...scopes: ApiScope[]) => SetMetadata(AUTH_POLICY, { kind: 'api_key', scopes } satisfies AuthPolicy);
+export const ApiKeyAuth = (...scopes: ApiScope[]) =>
+  SetMetadata(AUTH_POLICY, { kind: 'api_key', scopes } satisfies AuthPolicy);

@@ -25,6 +25,15 @@ import { UsersRepository } from './users/users.repository';
     SessionsService,
     UsersRepository,
   ],
-  exports: [AccountsService, ApiKeysService, AuthGuard, Csrf, PasswordHasher, SessionCookie, SessionsService, UsersRepository],
+  exports: [
+    AccountsService,
+    ApiKeysService,
+    AuthGuard,
+    Csrf,
+    PasswordHasher,
+    SessionCookie,
+    SessionsService,
+    UsersRepository,
+  ],
 })
 export class AuthModule {}

@@ -10,7 +10,9 @@ function principalOf(context: ExecutionContext): Principal {
 }
 
 /** The id of the owner the request acts for (session user or API key owner). */
-export const OwnerId = createParamDecorator((_: unknown, context: ExecutionContext) => principalOf(context).userId);
+export const OwnerId = createParamDecorator(
+  (_: unknown, context: ExecutionContext) => principalOf(context).userId,
+);
 
 /** The current dashboard session, on `@SessionAuth()` routes. */
 export const CurrentSession = createParamDecorator((_: unknown, context: ExecutionContext) => {

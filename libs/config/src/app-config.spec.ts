@@ -25,12 +25,19 @@ describe('loadConfig', () => {
     expect(first.secretKey.equals(second.secretKey)).toBe(true);
     expect(first.secretKey).toHaveLength(32);
     expect(statSync(join(dataDir, 'secret-key')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(dataDir, 'secret-key'), 'utf8')).toBe(first.secretKey.toString('base64'));
+    expect(readFileSync(join(dataDir, 'secret-key'), 'utf8')).toBe(
+      first.secretKey.toString('base64'),
+    );
   });
 
   it('switches to PostgreSQL when DATABASE_URL is set', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgresql://intake@db:5432/intake', SECRET_KEY: secret() });
-    expect(config.database).toEqual(expect.objectContaining({ kind: 'postgres', url: 'postgresql://intake@db:5432/intake' }));
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://intake@db:5432/intake',
+      SECRET_KEY: secret(),
+    });
+    expect(config.database).toEqual(
+      expect.objectContaining({ kind: 'postgres', url: 'postgresql://intake@db:5432/intake' }),
+    );
     expect(config.migrateOnBoot).toBe(false);
   });
 
@@ -43,36 +50,60 @@ describe('loadConfig', () => {
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   ])('stops on %s, naming the variable', (_, env, name) => {
     expect(() => loadConfig({ DATA_DIR: 'memory://', ...env })).toThrow(ConfigError);
-    expect(() => loadConfig({ DATA_DIR: 'memory://', ...env })).toThrow(new RegExp(`^Invalid configuration:\\n.*${name}:`, 's'));
+    expect(() => loadConfig({ DATA_DIR: 'memory://', ...env })).toThrow(
+      new RegExp(`^Invalid configuration:\\n.*${name}:`, 's'),
+    );
   });
 
   describe('in production', () => {
     it('requires SECRET_KEY', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: 'memory://' })).toThrow(/SECRET_KEY: is required when NODE_ENV=production/);
+      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: 'memory://' })).toThrow(
+        /SECRET_KEY: is required when NODE_ENV=production/,
+      );
     });
 
     it.each([
       ['SECRET_KEY', { SECRET_KEY: placeholderSecret }],
-      ['GITHUB_CLIENT_SECRET', { SECRET_KEY: secret(), GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'CHANGE_ME' }],
+      [
+        'GITHUB_CLIENT_SECRET',
+        { SECRET_KEY: secret(), GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'CHANGE_ME' },
+      ],
       ['OPENAI_API_KEY', { SECRET_KEY: secret(), OPENAI_API_KEY: 'sk-CHANGE_ME' }],
     ])('refuses a placeholder %s', (name, env) => {
-      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: 'memory://', ...env })).toThrow(new RegExp(`${name}: is still a placeholder`));
+      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: 'memory://', ...env })).toThrow(
+        new RegExp(`${name}: is still a placeholder`),
+      );
     });
 
     it('refuses ALLOW_PRIVATE_DESTINATIONS', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: secret(), ALLOW_PRIVATE_DESTINATIONS: 'true' })).toThrow(/ALLOW_PRIVATE_DESTINATIONS/);
+      expect(() =>
+        loadConfig({
+          NODE_ENV: 'production',
+          SECRET_KEY: secret(),
+          ALLOW_PRIVATE_DESTINATIONS: 'true',
+        }),
+      ).toThrow(/ALLOW_PRIVATE_DESTINATIONS/);
     });
 
     it('turns on secure cookies', () => {
-      expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY: secret(), DATA_DIR: 'memory://' }).secureCookies).toBe(true);
+      expect(
+        loadConfig({ NODE_ENV: 'production', SECRET_KEY: secret(), DATA_DIR: 'memory://' })
+          .secureCookies,
+      ).toBe(true);
     });
   });
 
   it('keeps the derived default key for decryption once explicit ENCRYPTION_KEYS arrive', () => {
     const root = secret();
     const before = loadConfig({ DATA_DIR: 'memory://', SECRET_KEY: root });
-    const after = loadConfig({ DATA_DIR: 'memory://', SECRET_KEY: root, ENCRYPTION_KEYS: `k1:${secret()}` });
+    const after = loadConfig({
+      DATA_DIR: 'memory://',
+      SECRET_KEY: root,
+      ENCRYPTION_KEYS: `k1:${secret()}`,
+    });
     expect(after.encryptionKeys.map(({ id }) => id)).toEqual(['k1', 'k0']);
-    expect(after.encryptionKeys[1]?.key.equals(before.encryptionKeys[0]?.key ?? Buffer.alloc(0))).toBe(true);
+    expect(
+      after.encryptionKeys[1]?.key.equals(before.encryptionKeys[0]?.key ?? Buffer.alloc(0)),
+    ).toBe(true);
   });
 });

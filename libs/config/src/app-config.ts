@@ -52,7 +52,10 @@ export class AppConfig {
           poolSize: env.DATABASE_POOL_SIZE,
           statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
         }
-      : { kind: 'pglite', dataDir: env.DATA_DIR === IN_MEMORY ? IN_MEMORY : resolve(env.DATA_DIR, 'pglite') };
+      : {
+          kind: 'pglite',
+          dataDir: env.DATA_DIR === IN_MEMORY ? IN_MEMORY : resolve(env.DATA_DIR, 'pglite'),
+        };
     this.migrateOnBoot = env.MIGRATE_ON_BOOT ?? this.database.kind === 'pglite';
     this.secretKey = secretKey;
     this.encryptionKeys = encryptionKeys;
@@ -60,8 +63,12 @@ export class AppConfig {
   }
 }
 
-function formatIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) {
-  return error.issues.map((issue) => `  ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('\n');
+function formatIssues(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}) {
+  return error.issues
+    .map((issue) => `  ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+    .join('\n');
 }
 
 /**

@@ -15,7 +15,10 @@ const booleanFromEnv = z
 
 const base64Key = z
   .string()
-  .refine((value) => Buffer.from(value, 'base64').length >= 32, 'must be base64 of at least 32 bytes');
+  .refine(
+    (value) => Buffer.from(value, 'base64').length >= 32,
+    'must be base64 of at least 32 bytes',
+  );
 
 /** `ENCRYPTION_KEYS`: `id:base64key[,id:base64key...]`; the first entry encrypts, all decrypt. */
 const encryptionKeys = z.string().transform((value, ctx) => {
@@ -64,7 +67,10 @@ export const environmentSchema = z
     REDIS_KEY_PREFIX: z.string().max(64).default('intake:'),
     SECRET_KEY: base64Key.optional(),
     ENCRYPTION_KEYS: encryptionKeys.optional(),
-    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
     MAIL_FROM: z.string().min(3).default('Intake <no-reply@localhost>'),
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: url.optional(),
@@ -75,12 +81,26 @@ export const environmentSchema = z
     GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
     ALLOW_PRIVATE_DESTINATIONS: booleanFromEnv.default(false),
     TRUST_PROXY: z.string().min(1).optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-    SESSION_IDLE_HOURS: z.coerce.number().int().min(1).default(24 * 7),
-    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(24 * 30),
+    SESSION_IDLE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(24 * 7),
+    SESSION_ABSOLUTE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(24 * 30),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(5),
-    LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+    LOGIN_FAILURE_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(15 * 60),
     API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     SESSION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
@@ -93,21 +113,42 @@ export const environmentSchema = z
     ] as const;
     for (const [id, secret] of pairs) {
       if (Boolean(env[id]) !== Boolean(env[secret])) {
-        ctx.addIssue({ code: 'custom', path: [env[id] ? secret : id], message: `is required when ${env[id] ? id : secret} is set` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [env[id] ? secret : id],
+          message: `is required when ${env[id] ? id : secret} is set`,
+        });
       }
     }
     if (env.NODE_ENV !== 'production') return;
     if (!env.SECRET_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET_KEY'],
+        message: 'is required when NODE_ENV=production',
+      });
     }
-    for (const name of ['SECRET_KEY', 'GOOGLE_CLIENT_SECRET', 'GITHUB_CLIENT_SECRET', 'OPENAI_API_KEY'] as const) {
+    for (const name of [
+      'SECRET_KEY',
+      'GOOGLE_CLIENT_SECRET',
+      'GITHUB_CLIENT_SECRET',
+      'OPENAI_API_KEY',
+    ] as const) {
       const value = env[name];
       if (value && isPlaceholder(value)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'is still a placeholder; set a real secret in production' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is still a placeholder; set a real secret in production',
+        });
       }
     }
     if (env.ALLOW_PRIVATE_DESTINATIONS) {
-      ctx.addIssue({ code: 'custom', path: ['ALLOW_PRIVATE_DESTINATIONS'], message: 'must not be enabled in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALLOW_PRIVATE_DESTINATIONS'],
+        message: 'must not be enabled in production',
+      });
     }
   });
 

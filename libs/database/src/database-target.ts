@@ -1,6 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type {
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import { mkdirSync } from 'node:fs';
 import { Pool, type PoolConfig } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -27,12 +30,17 @@ export interface OpenDatabase {
 export function parsePostgresUrl(url: string): { connectionString: string; schema: string } {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? 'public';
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error('DATABASE_URL: schema must be a plain identifier');
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema))
+    throw new Error('DATABASE_URL: schema must be a plain identifier');
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema };
 }
 
-function poolConfig(target: Extract<DatabaseTarget, { kind: 'postgres' }>, schema: string, max: number): PoolConfig {
+function poolConfig(
+  target: Extract<DatabaseTarget, { kind: 'postgres' }>,
+  schema: string,
+  max: number,
+): PoolConfig {
   const { connectionString } = parsePostgresUrl(target.url);
   return {
     connectionString,
@@ -70,9 +78,15 @@ function withWholeScripts(
 }
 
 /** One connection for the whole run: the engine's `pg_advisory_lock` is per connection. */
-function openMigrationConnection(target: Extract<DatabaseTarget, { kind: 'postgres' }>, schema: string): MigrationConnection {
+function openMigrationConnection(
+  target: Extract<DatabaseTarget, { kind: 'postgres' }>,
+  schema: string,
+): MigrationConnection {
   const pool = new Pool(poolConfig(target, schema, 1));
-  return { adapter: withWholeScripts(new PrismaPg(pool, { schema }), (script) => pool.query(script)), close: () => pool.end() };
+  return {
+    adapter: withWholeScripts(new PrismaPg(pool, { schema }), (script) => pool.query(script)),
+    close: () => pool.end(),
+  };
 }
 
 /** Opens the configured database: PostgreSQL through node-postgres, or embedded PGlite. */
@@ -85,7 +99,10 @@ export function openDatabase(target: DatabaseTarget): OpenDatabase {
       adapter,
       schema: 'public',
       // PGlite is one in-process connection: migrations share it.
-      migrationConnection: () => ({ adapter: withWholeScripts(adapter, (script) => pglite.exec(script)), close: async () => undefined }),
+      migrationConnection: () => ({
+        adapter: withWholeScripts(adapter, (script) => pglite.exec(script)),
+        close: async () => undefined,
+      }),
       close: () => pglite.close(),
     };
   }

@@ -3,5 +3,8 @@ import { MigrationsService } from './migrations/migrations.service';
 import { PrismaService } from './prisma.service';
 
 @Global()
-@Module({ providers: [PrismaService, MigrationsService], exports: [PrismaService, MigrationsService] })
+@Module({
+  providers: [PrismaService, MigrationsService],
+  exports: [PrismaService, MigrationsService],
+})
 export class DatabaseModule {}

@@ -23,7 +23,9 @@ export class ApiKeysController {
     @Body(new ZodValidationPipe(createApiKeyInput)) input: CreateApiKeyInput,
     @Client() client: ClientContext,
   ): Promise<{ api_key: ApiKeyOutput; secret: string }> {
-    return this.apiKeys.create(ownerId, input, client).then(({ apiKey, secret }) => ({ api_key: apiKey, secret }));
+    return this.apiKeys
+      .create(ownerId, input, client)
+      .then(({ apiKey, secret }) => ({ api_key: apiKey, secret }));
   }
 
   @Get()
@@ -34,7 +36,8 @@ export class ApiKeysController {
   @Delete(':id')
   async revoke(
     @OwnerId() ownerId: string,
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => AppError.notFound('API key') })) id: string,
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => AppError.notFound('API key') }))
+    id: string,
     @Client() client: ClientContext,
   ): Promise<{ api_key: ApiKeyOutput }> {
     return { api_key: await this.apiKeys.revoke(ownerId, id, client) };

@@ -1,5 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { auditLogQuery, AuditService, type AuditEventOutput, type AuditLogQuery } from '@intake/audit';
+import {
+  auditLogQuery,
+  AuditService,
+  type AuditEventOutput,
+  type AuditLogQuery,
+} from '@intake/audit';
 import { ApiKeyAuth, OwnerId, SessionAuth } from '@intake/auth';
 import { ZodValidationPipe, type PageMeta } from '@intake/common';
 
@@ -12,13 +17,19 @@ export class AuditLogController {
 
   @Get('account/audit-log')
   @SessionAuth()
-  forSession(@OwnerId() ownerId: string, @Query(new ZodValidationPipe(auditLogQuery, 'query')) query: AuditLogQuery): Promise<AuditLogPage> {
+  forSession(
+    @OwnerId() ownerId: string,
+    @Query(new ZodValidationPipe(auditLogQuery, 'query')) query: AuditLogQuery,
+  ): Promise<AuditLogPage> {
     return this.audit.list(ownerId, query);
   }
 
   @Get('api/audit-log')
   @ApiKeyAuth('audit:read')
-  forApiKey(@OwnerId() ownerId: string, @Query(new ZodValidationPipe(auditLogQuery, 'query')) query: AuditLogQuery): Promise<AuditLogPage> {
+  forApiKey(
+    @OwnerId() ownerId: string,
+    @Query(new ZodValidationPipe(auditLogQuery, 'query')) query: AuditLogQuery,
+  ): Promise<AuditLogPage> {
     return this.audit.list(ownerId, query);
   }
 }

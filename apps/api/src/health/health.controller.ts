@@ -20,7 +20,8 @@ export class HealthController {
   async ready(): Promise<{ status: 'ready' }> {
     const pending = await this.migrations.pending().catch(() => null);
     if (pending === null) throw new AppError('unavailable', 'Database unreachable');
-    if (pending.length > 0) throw new AppError('unavailable', `Database has ${pending.length} pending migration(s)`);
+    if (pending.length > 0)
+      throw new AppError('unavailable', `Database has ${pending.length} pending migration(s)`);
     return { status: 'ready' };
   }
 }

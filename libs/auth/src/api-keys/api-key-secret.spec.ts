@@ -11,7 +11,14 @@ describe('API key secrets', () => {
   });
 
   it('reject anything else before any lookup', () => {
-    for (const value of ['', 'ik_live_', `ik_test_${'a'.repeat(43)}`, `ik_live_${'a'.repeat(42)}`, `ik_live_${'a'.repeat(42)}=`, `ik_live_${'a'.repeat(43)}\n`]) {
+    for (const value of [
+      '',
+      'ik_live_',
+      `ik_test_${'a'.repeat(43)}`,
+      `ik_live_${'a'.repeat(42)}`,
+      `ik_live_${'a'.repeat(42)}=`,
+      `ik_live_${'a'.repeat(43)}\n`,
+    ]) {
       expect(isWellFormedApiKey(value)).toBe(false);
     }
   });

@@ -16,19 +16,27 @@ export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   create(ownerId: string, key: NewApiKey): Promise<ApiKey> {
-    return this.prisma.asOwner(ownerId, (tx) => tx.apiKey.create({ data: { ...key, userId: ownerId } }));
+    return this.prisma.asOwner(ownerId, (tx) =>
+      tx.apiKey.create({ data: { ...key, userId: ownerId } }),
+    );
   }
 
   listActive(ownerId: string): Promise<ApiKey[]> {
     return this.prisma.asOwner(ownerId, (tx) =>
-      tx.apiKey.findMany({ where: { userId: ownerId, revokedAt: null }, orderBy: { createdAt: 'desc' } }),
+      tx.apiKey.findMany({
+        where: { userId: ownerId, revokedAt: null },
+        orderBy: { createdAt: 'desc' },
+      }),
     );
   }
 
   /** Revokes and returns the key, or null when the owner has no such active key. */
   revoke(ownerId: string, keyId: string, now: Date): Promise<ApiKey | null> {
     return this.prisma.asOwner(ownerId, async (tx) => {
-      const { count } = await tx.apiKey.updateMany({ where: { id: keyId, userId: ownerId, revokedAt: null }, data: { revokedAt: now } });
+      const { count } = await tx.apiKey.updateMany({
+        where: { id: keyId, userId: ownerId, revokedAt: null },
+        data: { revokedAt: now },
+      });
       return count ? tx.apiKey.findUnique({ where: { id: keyId } }) : null;
     });
   }
@@ -39,6 +47,8 @@ export class ApiKeysRepository {
   }
 
   async markUsed(ownerId: string, keyId: string, now: Date): Promise<void> {
-    await this.prisma.asOwner(ownerId, (tx) => tx.apiKey.updateMany({ where: { id: keyId }, data: { lastUsedAt: now } }));
+    await this.prisma.asOwner(ownerId, (tx) =>
+      tx.apiKey.updateMany({ where: { id: keyId }, data: { lastUsedAt: now } }),
+    );
   }
 }

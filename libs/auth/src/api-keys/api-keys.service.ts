@@ -19,9 +19,13 @@ function ipAllowed(ip: string | undefined, allowlist: readonly string[]): boolea
   if (!ip || !ipaddr.isValid(ip)) return false;
   const address = ipaddr.process(ip);
   return allowlist.some((entry) => {
-    const [range, bits] = entry.includes('/') ? ipaddr.parseCIDR(entry) : [ipaddr.process(entry), null];
+    const [range, bits] = entry.includes('/')
+      ? ipaddr.parseCIDR(entry)
+      : [ipaddr.process(entry), null];
     if (range.kind() !== address.kind()) return false;
-    return bits === null ? range.toString() === address.toString() : address.match([range, bits] as [typeof address, number]);
+    return bits === null
+      ? range.toString() === address.toString()
+      : address.match([range, bits] as [typeof address, number]);
   });
 }
 
@@ -33,7 +37,11 @@ export class ApiKeysService {
   ) {}
 
   /** Creates a key; the secret is returned here once and stored only as its SHA-256. */
-  async create(ownerId: string, input: CreateApiKeyInput, client: ClientContext): Promise<{ apiKey: ApiKeyOutput; secret: string }> {
+  async create(
+    ownerId: string,
+    input: CreateApiKeyInput,
+    client: ClientContext,
+  ): Promise<{ apiKey: ApiKeyOutput; secret: string }> {
     const secret = newApiKeySecret();
     const key = await this.repository.create(ownerId, {
       name: input.name,
@@ -43,7 +51,12 @@ export class ApiKeysService {
       allowedIps: input.allowed_ips ?? [],
       expiresAt: input.expires_at ?? null,
     });
-    await this.audit.record({ actorId: ownerId, action: 'api_key.created', target: { type: 'api_key', id: key.id }, client });
+    await this.audit.record({
+      actorId: ownerId,
+      action: 'api_key.created',
+      target: { type: 'api_key', id: key.id },
+      client,
+    });
     return { apiKey: toApiKeyOutput(key), secret };
   }
 
@@ -54,21 +67,38 @@ export class ApiKeysService {
   async revoke(ownerId: string, keyId: string, client: ClientContext): Promise<ApiKeyOutput> {
     const key = await this.repository.revoke(ownerId, keyId, new Date());
     if (!key) throw AppError.notFound('API key');
-    await this.audit.record({ actorId: ownerId, action: 'api_key.revoked', target: { type: 'api_key', id: key.id }, client });
+    await this.audit.record({
+      actorId: ownerId,
+      action: 'api_key.revoked',
+      target: { type: 'api_key', id: key.id },
+      client,
+    });
     return toApiKeyOutput(key);
   }
 
   /** Resolves a bearer secret to its principal; any reason to refuse is the same 401. */
-  async authenticate(secret: string, ip: string | undefined): Promise<Extract<Principal, { kind: 'api_key' }>> {
-    const key = isWellFormedApiKey(secret) ? await this.repository.findBySecretHash(sha256(secret)) : null;
+  async authenticate(
+    secret: string,
+    ip: string | undefined,
+  ): Promise<Extract<Principal, { kind: 'api_key' }>> {
+    const key = isWellFormedApiKey(secret)
+      ? await this.repository.findBySecretHash(sha256(secret))
+      : null;
     const now = new Date();
     if (!key || !this.usable(key, now) || !ipAllowed(ip, key.allowedIps)) {
-      throw new AppError('invalid_token', 'API key is invalid, expired or revoked', { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
+      throw new AppError('invalid_token', 'API key is invalid, expired or revoked', {
+        headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+      });
     }
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > MARK_USED_INTERVAL_MS) {
       await this.repository.markUsed(key.userId, key.id, now);
     }
-    return { kind: 'api_key', userId: key.userId, apiKeyId: key.id, scopes: key.scopes.filter(isApiScope) };
+    return {
+      kind: 'api_key',
+      userId: key.userId,
+      apiKeyId: key.id,
+      scopes: key.scopes.filter(isApiScope),
+    };
   }
 
   private usable(key: ApiKey, now: Date): boolean {

@@ -6,7 +6,10 @@ import { API_SCOPES } from '../scopes';
 const ipOrCidr = z
   .string()
   .max(64)
-  .refine((value) => (value.includes('/') ? isCidr(value) : ipaddr.isValid(value)), 'must be an IP address or CIDR range');
+  .refine(
+    (value) => (value.includes('/') ? isCidr(value) : ipaddr.isValid(value)),
+    'must be an IP address or CIDR range',
+  );
 
 function isCidr(value: string): boolean {
   try {

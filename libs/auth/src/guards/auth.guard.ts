@@ -31,7 +31,10 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY, [context.getHandler(), context.getClass()]);
+    const policy = this.reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const request = context.switchToHttp().getRequest<Request>();
     if (!policy) throw new AppError('forbidden', 'This route declares no access policy');
     switch (policy.kind) {
@@ -57,17 +60,28 @@ export class AuthGuard implements CanActivate {
     return { kind: 'session', userId: session.userId, sessionId: session.id };
   }
 
-  private async authenticateApiKey(request: Request, scopes: readonly ApiScope[]): Promise<Principal> {
+  private async authenticateApiKey(
+    request: Request,
+    scopes: readonly ApiScope[],
+  ): Promise<Principal> {
     const [scheme, secret, ...rest] = (request.headers.authorization ?? '').split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !secret || rest.length > 0) {
-      throw new AppError('unauthorized', 'An API key is required: Authorization: Bearer <key>', { headers: { 'WWW-Authenticate': 'Bearer' } });
+      throw new AppError('unauthorized', 'An API key is required: Authorization: Bearer <key>', {
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      });
     }
     const principal = await this.apiKeys.authenticate(secret, request.ip);
     const missing = scopes.filter((scope) => !principal.scopes.includes(scope));
     if (missing.length > 0) {
-      throw new AppError('insufficient_scope', `This API key lacks the scope ${missing.join(', ')}`, {
-        headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${missing.join(' ')}"` },
-      });
+      throw new AppError(
+        'insufficient_scope',
+        `This API key lacks the scope ${missing.join(', ')}`,
+        {
+          headers: {
+            'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${missing.join(' ')}"`,
+          },
+        },
+      );
     }
     return principal;
   }

@@ -17,11 +17,18 @@ export class RateLimitGuard extends ThrottlerGuard {
     return Promise.resolve(trackerOf(request));
   }
 
-  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    name: string,
+  ): string {
     return `${name}:${tracker}`;
   }
 
-  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     throw AppError.rateLimited(detail.timeToBlockExpire);
   }
 }

@@ -12,7 +12,10 @@ export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`)
-  .refine((password) => !isCommonPassword(password) && !isCommonPassword(password.toLowerCase()), 'is too common; choose another');
+  .refine(
+    (password) => !isCommonPassword(password) && !isCommonPassword(password.toLowerCase()),
+    'is too common; choose another',
+  );
 
 /** Lower-cased, trimmed, at most 254 characters (RFC 5321 path limit). */
 export const emailSchema = z

@@ -31,7 +31,9 @@ export class SessionCookie {
 
   read(request: Request): string | null {
     const sealed: unknown = request.cookies?.[this.name];
-    return typeof sealed === 'string' && sealed.length <= 512 ? this.box.open(sealed, SEAL_PURPOSE) : null;
+    return typeof sealed === 'string' && sealed.length <= 512
+      ? this.box.open(sealed, SEAL_PURPOSE)
+      : null;
   }
 
   write(response: Response, token: string): void {

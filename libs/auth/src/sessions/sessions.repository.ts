@@ -19,16 +19,23 @@ export class SessionsRepository {
 
   /** System context: the hash is the only thing known about the caller yet. */
   findActiveByTokenHash(tokenHash: Buffer<ArrayBuffer>, now: Date): Promise<Session | null> {
-    return this.prisma.session.findFirst({ where: { tokenHash, revokedAt: null, expiresAt: { gt: now } } });
+    return this.prisma.session.findFirst({
+      where: { tokenHash, revokedAt: null, expiresAt: { gt: now } },
+    });
   }
 
   async touch(ownerId: string, sessionId: string, now: Date): Promise<void> {
-    await this.prisma.asOwner(ownerId, (tx) => tx.session.updateMany({ where: { id: sessionId }, data: { lastSeenAt: now } }));
+    await this.prisma.asOwner(ownerId, (tx) =>
+      tx.session.updateMany({ where: { id: sessionId }, data: { lastSeenAt: now } }),
+    );
   }
 
   async revoke(ownerId: string, sessionId: string, now: Date): Promise<void> {
     await this.prisma.asOwner(ownerId, (tx) =>
-      tx.session.updateMany({ where: { id: sessionId, userId: ownerId, revokedAt: null }, data: { revokedAt: now } }),
+      tx.session.updateMany({
+        where: { id: sessionId, userId: ownerId, revokedAt: null },
+        data: { revokedAt: now },
+      }),
     );
   }
 }

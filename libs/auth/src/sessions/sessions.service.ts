@@ -32,7 +32,10 @@ export class SessionsService {
   }
 
   /** Starts a session; the returned token goes into the cookie and is never stored. */
-  async start(userId: string, client: ClientContext): Promise<{ token: string; session: ActiveSession }> {
+  async start(
+    userId: string,
+    client: ClientContext,
+  ): Promise<{ token: string; session: ActiveSession }> {
     const token = randomToken();
     const session = await this.repository.create({
       userId,

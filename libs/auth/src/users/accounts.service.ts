@@ -34,7 +34,12 @@ export class AccountsService {
     }
     // A concurrent sign-up for the same address loses on the unique index (P2002 -> 409).
     const user = await this.users.create(input.email, await this.hasher.hash(input.password));
-    await this.audit.record({ actorId: user.id, action: 'user.signup', target: { type: 'user', id: user.id }, client });
+    await this.audit.record({
+      actorId: user.id,
+      action: 'user.signup',
+      target: { type: 'user', id: user.id },
+      client,
+    });
     return toUserOutput(user);
   }
 
@@ -58,12 +63,22 @@ export class AccountsService {
     }
     await this.gate.succeeded(client.ip);
     const { token, session } = await this.sessions.start(user.id, client);
-    await this.audit.record({ actorId: user.id, action: 'user.login.succeeded', target: { type: 'session', id: session.id }, client });
+    await this.audit.record({
+      actorId: user.id,
+      action: 'user.login.succeeded',
+      target: { type: 'session', id: session.id },
+      client,
+    });
     return { user: toUserOutput(user), token, session };
   }
 
   async logout(session: ActiveSession, client: ClientContext): Promise<void> {
     await this.sessions.end(session);
-    await this.audit.record({ actorId: session.userId, action: 'user.logout', target: { type: 'session', id: session.id }, client });
+    await this.audit.record({
+      actorId: session.userId,
+      action: 'user.logout',
+      target: { type: 'session', id: session.id },
+      client,
+    });
   }
 }

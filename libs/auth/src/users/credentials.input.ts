@@ -7,6 +7,9 @@ export type SignupInput = z.output<typeof signupInput>;
 /** Login checks shape only: policy is for new passwords, and must not hint at old ones. */
 export const loginInput = z.strictObject({
   email: emailSchema,
-  password: z.string().min(1, 'is required').max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`),
+  password: z
+    .string()
+    .min(1, 'is required')
+    .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`),
 });
 export type LoginInput = z.output<typeof loginInput>;

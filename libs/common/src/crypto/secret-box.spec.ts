@@ -2,7 +2,8 @@ import { loadConfig } from '@intake/config';
 import { SecretBox } from './secret-box';
 
 const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
-const boxWith = (keys: string) => new SecretBox(loadConfig({ DATA_DIR: 'memory://', ENCRYPTION_KEYS: keys }));
+const boxWith = (keys: string) =>
+  new SecretBox(loadConfig({ DATA_DIR: 'memory://', ENCRYPTION_KEYS: keys }));
 
 describe('SecretBox', () => {
   const box = boxWith(`k1:${key(1)}`);
@@ -23,7 +24,10 @@ describe('SecretBox', () => {
   });
 
   it.each([
-    ['a flipped ciphertext character', (sealed: string) => sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.at(-1)],
+    [
+      'a flipped ciphertext character',
+      (sealed: string) => sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.at(-1),
+    ],
     ['a truncated payload', (sealed: string) => sealed.slice(0, 20)],
     ['an unknown key id', (sealed: string) => sealed.replace('.k1.', '.k9.')],
     ['garbage', () => 'not-a-sealed-value'],

@@ -36,6 +36,8 @@ export class AppError extends Error {
   }
 
   static rateLimited(retryAfterSeconds: number): AppError {
-    return new AppError('rate_limited', 'Too many requests', { retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)) });
+    return new AppError('rate_limited', 'Too many requests', {
+      retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)),
+    });
   }
 }

@@ -5,7 +5,16 @@ import { toErrorResponse } from './to-error-response';
 describe('toErrorResponse', () => {
   it('maps a domain error with details and Retry-After', () => {
     expect(toErrorResponse(AppError.validation({ email: ['is required'] }))).toEqual(
-      expect.objectContaining({ status: 422, body: { error: { code: 'validation_error', message: 'Validation failed', details: { email: ['is required'] } } } }),
+      expect.objectContaining({
+        status: 422,
+        body: {
+          error: {
+            code: 'validation_error',
+            message: 'Validation failed',
+            details: { email: ['is required'] },
+          },
+        },
+      }),
     );
     const limited = toErrorResponse(AppError.rateLimited(12.2));
     expect(limited.status).toBe(429);
@@ -18,7 +27,12 @@ describe('toErrorResponse', () => {
     ['P2025', 404, 'not_found'],
   ])('maps Prisma %s to %i %s', (code, status, errorCode) => {
     const prismaError = Object.assign(new Error('prisma'), { code, clientVersion: '7.10.0' });
-    expect(toErrorResponse(prismaError)).toEqual(expect.objectContaining({ status, body: { error: expect.objectContaining({ code: errorCode }) } }));
+    expect(toErrorResponse(prismaError)).toEqual(
+      expect.objectContaining({
+        status,
+        body: { error: expect.objectContaining({ code: errorCode }) },
+      }),
+    );
   });
 
   it.each([
@@ -30,11 +44,16 @@ describe('toErrorResponse', () => {
   });
 
   it('maps an unreachable database to 503 unavailable', () => {
-    expect(toErrorResponse(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })).status).toBe(503);
+    expect(
+      toErrorResponse(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })).status,
+    ).toBe(503);
   });
 
   it('maps a Nest 404 and hides the message of anything unexpected', () => {
-    expect(toErrorResponse(new NotFoundException('Cannot GET /x')).body.error).toEqual({ code: 'not_found', message: 'Not found' });
+    expect(toErrorResponse(new NotFoundException('Cannot GET /x')).body.error).toEqual({
+      code: 'not_found',
+      message: 'Not found',
+    });
     const unexpected = toErrorResponse(new Error('secret internals'));
     expect(unexpected).toEqual(expect.objectContaining({ status: 500, unexpected: true }));
     expect(JSON.stringify(unexpected.body)).not.toContain('secret internals');

@@ -32,7 +32,16 @@ const PRISMA_ERRORS: Record<string, [ErrorCode, string]> = {
 };
 
 /** Driver-level signs that the database is unreachable rather than the query wrong. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', 'P1001', 'P1017']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  'P1001',
+  'P1017',
+]);
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'invalid_params',
@@ -47,13 +56,24 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   503: 'unavailable',
 };
 
-function shape(code: ErrorCode, message: string, extra: Partial<ErrorBody['error']> = {}): ErrorResponse {
+function shape(
+  code: ErrorCode,
+  message: string,
+  extra: Partial<ErrorBody['error']> = {},
+): ErrorResponse {
   const status = ERROR_CODES[code];
-  return { status, body: { error: { code, message, ...extra } }, headers: {}, unexpected: status >= 500 && code !== 'unavailable' };
+  return {
+    status,
+    body: { error: { code, message, ...extra } },
+    headers: {},
+    unexpected: status >= 500 && code !== 'unavailable',
+  };
 }
 
 function fieldOf(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 
 /** Maps anything thrown while serving a request to the single error shape of API.md. */
@@ -64,7 +84,10 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
       ...(details ? { details } : {}),
       ...(retryAfter !== undefined ? { retry_after: retryAfter } : {}),
     });
-    response.headers = { ...headers, ...(retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {}) };
+    response.headers = {
+      ...headers,
+      ...(retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {}),
+    };
     return response;
   }
   const type = fieldOf(exception, 'type');

@@ -11,7 +11,9 @@ export const Consumes = (...mediaTypes: string[]) => SetMetadata(CONSUMES, media
 
 function hasBody(request: Request): boolean {
   const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  return (
+    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+  );
 }
 
 /**
@@ -25,8 +27,13 @@ export class ContentTypeGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
     if (!hasBody(request)) return true;
-    const accepted = this.reflector.getAllAndOverride<string[] | undefined>(CONSUMES, [context.getHandler(), context.getClass()]) ?? JSON_ONLY;
-    const mediaType = (request.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+    const accepted =
+      this.reflector.getAllAndOverride<string[] | undefined>(CONSUMES, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? JSON_ONLY;
+    const mediaType =
+      (request.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
     if (!accepted.includes(mediaType)) {
       throw new AppError('unsupported_media_type', `Content-Type must be ${accepted.join(' or ')}`);
     }

@@ -38,7 +38,9 @@ export function securityHeaders(options: { production: boolean }): RequestHandle
           objectSrc: ["'none'"],
         },
       },
-      strictTransportSecurity: options.production ? { maxAge: 63_072_000, includeSubDomains: true, preload: true } : false,
+      strictTransportSecurity: options.production
+        ? { maxAge: 63_072_000, includeSubDomains: true, preload: true }
+        : false,
       xFrameOptions: { action: 'deny' },
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
       crossOriginResourcePolicy: { policy: 'same-origin' },

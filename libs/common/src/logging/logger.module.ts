@@ -27,7 +27,9 @@ function pathOf(url: string | undefined): string {
           level: config.env.LOG_LEVEL,
           genReqId: requestIdOf,
           wrapSerializers: false,
-          autoLogging: { ignore: (request: IncomingMessage) => QUIET_PATHS.has(pathOf(request.url)) },
+          autoLogging: {
+            ignore: (request: IncomingMessage) => QUIET_PATHS.has(pathOf(request.url)),
+          },
           serializers: {
             req: (request: IncomingMessage & { id?: unknown }) => ({
               id: request.id,
@@ -36,7 +38,10 @@ function pathOf(url: string | undefined): string {
             }),
             res: (response: ServerResponse) => ({ status: response.statusCode }),
           },
-          formatters: { log: (record: Record<string, unknown>) => maskEmailsDeep(record) as Record<string, unknown> },
+          formatters: {
+            log: (record: Record<string, unknown>) =>
+              maskEmailsDeep(record) as Record<string, unknown>,
+          },
           hooks: {
             logMethod(args: unknown[], method: (...args: unknown[]) => void) {
               method.apply(

@@ -8,7 +8,8 @@ export function maskEmails(text: string): string {
 /** Masks e-mail addresses in every string of a log record, however deep. */
 export function maskEmailsDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskEmails(value);
-  if (depth > 8 || typeof value !== 'object' || value === null || value instanceof Error) return value;
+  if (depth > 8 || typeof value !== 'object' || value === null || value instanceof Error)
+    return value;
   if (Array.isArray(value)) return value.map((item) => maskEmailsDeep(item, depth + 1));
   const masked: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) masked[key] = maskEmailsDeep(item, depth + 1);

@@ -5,9 +5,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Reuses a well-formed incoming `X-Request-Id` (from a proxy) or makes one; echoes it back. */
-export function assignRequestId(request: IncomingMessage & { id?: unknown }, response: ServerResponse, next: () => void): void {
+export function assignRequestId(
+  request: IncomingMessage & { id?: unknown },
+  response: ServerResponse,
+  next: () => void,
+): void {
   const incoming = request.headers['x-request-id'];
-  request.id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  request.id =
+    typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   response.setHeader('X-Request-Id', request.id);
   next();
 }

@@ -3,5 +3,8 @@ import { RateLimits } from './rate-limits';
 import { RateLimitsThrottlerStorage } from './rate-limits.throttler-storage';
 
 @Global()
-@Module({ providers: [RateLimits, RateLimitsThrottlerStorage], exports: [RateLimits, RateLimitsThrottlerStorage] })
+@Module({
+  providers: [RateLimits, RateLimitsThrottlerStorage],
+  exports: [RateLimits, RateLimitsThrottlerStorage],
+})
 export class RateLimitModule {}

@@ -11,8 +11,18 @@ import { RateLimits } from './rate-limits';
 export class RateLimitsThrottlerStorage implements ThrottlerStorage {
   constructor(private readonly rateLimits: RateLimits) {}
 
-  async increment(key: string, ttlMs: number, limit: number, _blockMs: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    const limiter = this.rateLimits.for({ name: `throttle-${throttlerName}`, points: limit, durationSeconds: Math.ceil(ttlMs / 1000) });
+  async increment(
+    key: string,
+    ttlMs: number,
+    limit: number,
+    _blockMs: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    const limiter = this.rateLimits.for({
+      name: `throttle-${throttlerName}`,
+      points: limit,
+      durationSeconds: Math.ceil(ttlMs / 1000),
+    });
     const result = await limiter.consume(key);
     return {
       totalHits: result.allowed ? limit - result.remaining : limit + 1,

@@ -16,5 +16,10 @@ export interface PageMeta {
 }
 
 export function pageMeta(page: number, pageSize: number, totalCount: number): PageMeta {
-  return { current_page: page, total_pages: Math.ceil(totalCount / pageSize), total_count: totalCount, page_size: pageSize };
+  return {
+    current_page: page,
+    total_pages: Math.ceil(totalCount / pageSize),
+    total_count: totalCount,
+    page_size: pageSize,
+  };
 }

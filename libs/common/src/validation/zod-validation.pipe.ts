@@ -16,7 +16,10 @@ export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): Record<str
  * Validates and narrows a request part with a zod schema. A body that breaks its rules is
  * 422 `validation_error`; malformed query or path parameters are 400 `invalid_params`.
  */
-export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransform<unknown, z.output<Schema>> {
+export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransform<
+  unknown,
+  z.output<Schema>
+> {
   constructor(
     private readonly schema: Schema,
     private readonly part: 'body' | 'query' = 'body',
@@ -26,7 +29,8 @@ export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransfor
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
     const details = issuesToDetails(result.error.issues);
-    if (this.part === 'query') throw new AppError('invalid_params', 'Invalid query parameters', { details });
+    if (this.part === 'query')
+      throw new AppError('invalid_params', 'Invalid query parameters', { details });
     throw AppError.validation(details);
   }
 }

@@ -1,4 +1,7 @@
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { readFileSync } from 'node:fs';
@@ -8,7 +11,10 @@ import { dirname, join } from 'node:path';
 // project does not load, so the two constructors used here are declared.
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>,
+  ) => { exports: Record<string, unknown> };
 };
 
 let loaded = false;
@@ -64,7 +70,11 @@ export async function withSchemaEngine<T>(
   const logs: string[] = [];
   running += 1;
   try {
-    const engine = await SchemaEngine.new({ datamodels }, (line: string) => logs.push(line), bindMigrationAwareSqlAdapterFactory(adapter));
+    const engine = await SchemaEngine.new(
+      { datamodels },
+      (line: string) => logs.push(line),
+      bindMigrationAwareSqlAdapterFactory(adapter),
+    );
     try {
       return await work(engine);
     } finally {
@@ -72,7 +82,9 @@ export async function withSchemaEngine<T>(
     }
   } catch (error) {
     if (error instanceof Error) throw error;
-    throw new SchemaEngineError(typeof error === 'string' ? error : JSON.stringify(error), { cause: logs });
+    throw new SchemaEngineError(typeof error === 'string' ? error : JSON.stringify(error), {
+      cause: logs,
+    });
   } finally {
     running -= 1;
     if (running === 0) {
