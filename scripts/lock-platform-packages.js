@@ -8,18 +8,46 @@
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
-const OS = ['darwin', 'linux', 'win32', 'android', 'freebsd', 'openbsd', 'netbsd', 'sunos', 'aix', 'openharmony'];
-const CPU = ['x64', 'arm64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'wasm32', 'mips64el'];
+const OS = [
+  'darwin',
+  'linux',
+  'win32',
+  'android',
+  'freebsd',
+  'openbsd',
+  'netbsd',
+  'sunos',
+  'aix',
+  'openharmony',
+];
+const CPU = [
+  'x64',
+  'arm64',
+  'ia32',
+  'arm',
+  'ppc64',
+  's390x',
+  'riscv64',
+  'loong64',
+  'wasm32',
+  'mips64el',
+];
 const LIBC = { gnu: 'glibc', musl: 'musl' };
 
 /** `@swc/core-linux-x64-musl` -> { os: ['linux'], cpu: ['x64'], libc: ['musl'] } */
 function platformOf(name) {
   const tokens = name.split('/').pop().split('-');
   const os = tokens.filter((token) => OS.includes(token));
-  const cpu = tokens.includes('universal') ? ['x64', 'arm64'] : tokens.filter((token) => CPU.includes(token));
+  const cpu = tokens.includes('universal')
+    ? ['x64', 'arm64']
+    : tokens.filter((token) => CPU.includes(token));
   const libc = tokens.map((token) => LIBC[token]).filter(Boolean);
   if (os.length === 0 && !cpu.includes('wasm32')) return null;
-  return { ...(os.length ? { os } : {}), ...(cpu.length ? { cpu } : {}), ...(libc.length ? { libc } : {}) };
+  return {
+    ...(os.length ? { os } : {}),
+    ...(cpu.length ? { cpu } : {}),
+    ...(libc.length ? { libc } : {}),
+  };
 }
 
 const file = join(__dirname, '..', 'package-lock.json');
@@ -35,10 +63,17 @@ for (const [path, entry] of Object.entries(lock.packages)) {
       process.stderr.write(`skipped ${name}: no platform in its name\n`);
       continue;
     }
-    lock.packages[top] = { version: spec.replace(/^[\^~=]+/, ''), dev: entry.dev, optional: true, ...platform };
+    lock.packages[top] = {
+      version: spec.replace(/^[\^~=]+/, ''),
+      dev: entry.dev,
+      optional: true,
+      ...platform,
+    };
     if (!entry.dev) delete lock.packages[top].dev;
     added.push(name);
   }
 }
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-process.stdout.write(added.length ? `recorded ${added.length} platform packages\n` : 'lock already complete\n');
+process.stdout.write(
+  added.length ? `recorded ${added.length} platform packages\n` : 'lock already complete\n',
+);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@intake/config';
+import { exitOnStartupFailure, loadConfig } from '@intake/config';
 import { MigrationsService } from '@intake/database';
 import { AppModule } from './app.module';
 import { configureApp } from './configure-app';
@@ -10,7 +10,9 @@ import { configureApp } from './configure-app';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
-    bufferLogs: true,
+    // Startup failures reach the catch below as one clear message; pino takes over after.
+    logger: false,
+    abortOnError: false,
     bodyParser: false,
   });
   configureApp(app, config);
@@ -32,17 +34,9 @@ async function bootstrap(): Promise<void> {
   logger.log(`Intake is listening on ${config.publicUrl} (database: ${config.database.kind})`);
   logger.log(
     `Create the first account: curl -sS -X POST ${config.publicUrl}/auth/signup -H 'Content-Type: application/json' ` +
-      `-d '{"email":"<your e-mail>","password":"<a long passphrase>"}', or: npm run cli -- user create --email <your e-mail>`,
+      `-d '{"email":"<your e-mail>","password":"<a long passphrase>"}' (or, with the server stopped: ` +
+      `npm run cli -- user create --email <your e-mail> --api-key <key name>)`,
   );
 }
 
-bootstrap().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `Intake failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  }
-  process.exit(1);
-});
+bootstrap().catch(exitOnStartupFailure('Intake'));

@@ -10,20 +10,26 @@ import {
   isApiScope,
   passwordSchema,
   UsersRepository,
+  type ApiScope,
   type ClientContext,
 } from '@intake/auth';
-import { AppError, randomToken } from '@intake/common';
-import { ConfigError, loadConfig } from '@intake/config';
+import { randomToken } from '@intake/common';
+import { loadConfig } from '@intake/config';
+import { prettifyError, ZodError } from 'zod';
 import { MigrationsService, Migrator } from '@intake/database';
 import { CliModule } from './cli.module';
 
 const CLI_CLIENT: ClientContext = { ip: null, userAgent: 'intake-cli', requestId: null };
 
 async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(CliModule.register(loadConfig()), {
-    logger: ['error', 'warn'],
+  const config = loadConfig();
+  const app = await NestFactory.createApplicationContext(CliModule.register(config), {
+    logger: false,
+    abortOnError: false,
   });
   try {
+    // The embedded database may be brand new: bring it up to date as `npm start` would.
+    if (config.migrateOnBoot) await app.get(MigrationsService).applyPending();
     return await work(app);
   } finally {
     await app.close();
@@ -38,14 +44,15 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-function parseScopes(value: string): string[] {
+function parseScopes(value: string): ApiScope[] {
   const scopes = value.split(',').map((scope) => scope.trim());
   const unknown = scopes.filter((scope) => !isApiScope(scope));
-  if (unknown.length)
+  if (unknown.length) {
     throw new InvalidArgumentError(
       `unknown scope(s): ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`,
     );
-  return scopes;
+  }
+  return scopes.filter(isApiScope);
 }
 
 const program = new Command('intake').description('Intake admin commands').showHelpAfterError();
@@ -75,6 +82,27 @@ program
     );
   });
 
+async function createApiKey(
+  app: INestApplicationContext,
+  ownerId: string,
+  name: string,
+  scopes?: ApiScope[],
+): Promise<void> {
+  const { apiKey, secret } = await app
+    .get(ApiKeysService)
+    .create(ownerId, { name, scopes }, CLI_CLIENT);
+  process.stdout.write(
+    `Created API key ${apiKey.name} (${apiKey.id}) with scopes ${apiKey.scopes.join(', ')}\n`,
+  );
+  process.stdout.write(`Secret (shown once): ${secret}\n`);
+}
+
+const scopesOption = [
+  '--scopes <list>',
+  `comma-separated scopes (default: all of ${API_SCOPES.join(', ')})`,
+  parseScopes,
+] as const;
+
 const user = program.command('user').description('manage accounts');
 user
   .command('create')
@@ -83,16 +111,20 @@ user
   )
   .requiredOption('--email <email>', 'e-mail address')
   .option('--password-stdin', 'read the password from standard input')
-  .action((options: { email: string; passwordStdin?: boolean }) =>
-    withApp(async (app) => {
-      const generated = options.passwordStdin ? null : randomToken(18);
-      const password = passwordSchema.parse(generated ?? (await readStdin()));
-      const created = await app
-        .get(AccountsService)
-        .register({ email: emailSchema.parse(options.email), password }, CLI_CLIENT);
-      process.stdout.write(`Created user ${created.email} (${created.id})\n`);
-      if (generated) process.stdout.write(`Password (shown once): ${generated}\n`);
-    }),
+  .option('--api-key <name>', 'also create an API key with this name and print it once')
+  .option(...scopesOption)
+  .action(
+    (options: { email: string; passwordStdin?: boolean; apiKey?: string; scopes?: ApiScope[] }) =>
+      withApp(async (app) => {
+        const generated = options.passwordStdin ? null : randomToken(18);
+        const password = passwordSchema.parse(generated ?? (await readStdin()));
+        const created = await app
+          .get(AccountsService)
+          .register({ email: emailSchema.parse(options.email), password }, CLI_CLIENT);
+        process.stdout.write(`Created user ${created.email} (${created.id})\n`);
+        if (generated) process.stdout.write(`Password (shown once): ${generated}\n`);
+        if (options.apiKey) await createApiKey(app, created.id, options.apiKey, options.scopes);
+      }),
   );
 
 const apikey = program.command('apikey').description('manage API keys');
@@ -101,34 +133,22 @@ apikey
   .description('create an API key for an account and print its secret once')
   .requiredOption('--email <email>', 'owner e-mail address')
   .requiredOption('--name <name>', 'a name to recognise the key by')
-  .option(
-    '--scopes <list>',
-    `comma-separated scopes (default: all of ${API_SCOPES.join(', ')})`,
-    parseScopes,
-  )
-  .action((options: { email: string; name: string; scopes?: string[] }) =>
+  .option(...scopesOption)
+  .action((options: { email: string; name: string; scopes?: ApiScope[] }) =>
     withApp(async (app) => {
       const owner = await app.get(UsersRepository).findByEmail(emailSchema.parse(options.email));
       if (!owner) throw new Error(`No account for ${options.email}`);
-      const { apiKey, secret } = await app
-        .get(ApiKeysService)
-        .create(
-          owner.id,
-          { name: options.name, scopes: options.scopes?.filter(isApiScope) },
-          CLI_CLIENT,
-        );
-      process.stdout.write(
-        `Created API key ${apiKey.name} (${apiKey.id}) with scopes ${apiKey.scopes.join(', ')}\n`,
-      );
-      process.stdout.write(`Secret (shown once): ${secret}\n`);
+      await createApiKey(app, owner.id, options.name, options.scopes);
     }),
   );
 
 program.parseAsync().catch((error: unknown) => {
   const message =
-    error instanceof ConfigError || error instanceof AppError || error instanceof Error
-      ? error.message
-      : String(error);
+    error instanceof ZodError
+      ? prettifyError(error)
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(`intake: ${message}\n`);
   process.exit(1);
 });

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@intake/config';
+import { exitOnStartupFailure, loadConfig } from '@intake/config';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.createApplicationContext(WorkerModule.register(config), {
-    bufferLogs: true,
+    logger: false,
+    abortOnError: false,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
@@ -17,11 +18,4 @@ async function bootstrap(): Promise<void> {
   logger.log(`Intake worker started (database: ${config.database.kind})`);
 }
 
-bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    error instanceof ConfigError
-      ? `${error.message}\n`
-      : `Worker failed to start: ${String(error)}\n`,
-  );
-  process.exit(1);
-});
+bootstrap().catch(exitOnStartupFailure('The Intake worker'));

@@ -2,11 +2,12 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { environmentSchema, type Environment } from './config.schema';
+import { StartupError } from './startup';
 
 /** `DATA_DIR=memory://` keeps the embedded database in memory (tests, throwaway runs). */
 export const IN_MEMORY = 'memory://';
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   override readonly name = 'ConfigError';
 }
 

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { Pool, type PoolConfig } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { IN_MEMORY, type DatabaseTarget } from '@intake/config';
+import { lockEmbeddedDatabase } from './embedded-lock';
 
 export interface MigrationConnection {
   adapter: SqlMigrationAwareDriverAdapterFactory;
@@ -93,6 +94,8 @@ function openMigrationConnection(
 export function openDatabase(target: DatabaseTarget): OpenDatabase {
   if (target.kind === 'pglite') {
     if (target.dataDir !== IN_MEMORY) mkdirSync(target.dataDir, { recursive: true });
+    const release =
+      target.dataDir === IN_MEMORY ? () => undefined : lockEmbeddedDatabase(target.dataDir);
     const pglite = new PGlite(target.dataDir);
     const adapter = new PrismaPGlite(pglite);
     return {
@@ -103,7 +106,7 @@ export function openDatabase(target: DatabaseTarget): OpenDatabase {
         adapter: withWholeScripts(adapter, (script) => pglite.exec(script)),
         close: async () => undefined,
       }),
-      close: () => pglite.close(),
+      close: () => pglite.close().finally(release),
     };
   }
   const { schema } = parsePostgresUrl(target.url);

@@ -1,5 +1,6 @@
 export * from './database.module';
 export * from './database-target';
+export * from './embedded-lock';
 export * from './migrations/migrations.service';
 export * from './migrations/migrator';
 export * from './prisma.service';
