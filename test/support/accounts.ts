@@ -38,3 +38,19 @@ export async function createApiKey(
   const created = response.body as { api_key: { id: string }; secret: string };
   return { id: created.api_key.id, secret: created.secret };
 }
+
+/** A signed-up owner with a full-scope API key, ready for the bearer API. */
+export interface ApiOwner extends SignedInUser {
+  key: string;
+  api: (method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string) => request.Test;
+}
+
+export async function apiOwner(test: TestApp, scopes?: string[]): Promise<ApiOwner> {
+  const user = await signUp(test);
+  const { secret } = await createApiKey(user, { name: 'owner key', ...(scopes ? { scopes } : {}) });
+  return {
+    ...user,
+    key: secret,
+    api: (method, path) => request(test.url)[method](path).set('Authorization', `Bearer ${secret}`),
+  };
+}

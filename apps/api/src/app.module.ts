@@ -16,10 +16,16 @@ import {
   RedisModule,
 } from '@intake/common';
 import { DatabaseModule } from '@intake/database';
+import { FormsModule } from '@intake/forms';
+import { SubmissionsModule } from '@intake/submissions';
 import { ApiKeysController } from './account/api-keys.controller';
 import { AuditLogController } from './account/audit-log.controller';
 import { AuthController } from './auth/auth.controller';
+import { FormsController } from './forms/forms.controller';
+import { KnowledgeBasesController } from './forms/knowledge-bases.controller';
 import { HealthController } from './health/health.controller';
+import { PublicFormController } from './submissions/public-form.controller';
+import { SubmissionsController } from './submissions/submissions.controller';
 
 /** Per-minute budget of a caller, by how it authenticated (see RateLimitGuard). */
 function budgetFor(config: AppConfig) {
@@ -45,6 +51,8 @@ export class AppModule {
         RateLimitModule,
         AuditModule,
         AuthModule,
+        FormsModule,
+        SubmissionsModule,
         ThrottlerModule.forRootAsync({
           inject: [RateLimitsThrottlerStorage],
           useFactory: (storage: RateLimitsThrottlerStorage) => ({
@@ -53,7 +61,17 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [HealthController, AuthController, ApiKeysController, AuditLogController],
+      controllers: [
+        HealthController,
+        AuthController,
+        ApiKeysController,
+        AuditLogController,
+        FormsController,
+        KnowledgeBasesController,
+        SubmissionsController,
+        // Last: its `api/:opaque/f/:slug` pattern must not shadow the fixed /api routes.
+        PublicFormController,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
         // Order matters: who the caller is decides their rate budget.

@@ -5,6 +5,9 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@intake/config';
 import { assignRequestId, securityHeaders, toErrorResponse } from '@intake/common';
 
+/** `/api/{opaque}/f/{slug}` and its sub-paths (see PublicFormController). */
+const PUBLIC_FORM_PATH = /^\/api\/[^/]+\/f\/[^/]+(?:\/[^/]*)?$/;
+
 /**
  * Everything about the HTTP stack that is not a module: shared by `main.ts` and the e2e
  * tests, so tests exercise the real bootstrap.
@@ -18,7 +21,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.disable('x-powered-by');
   app.use(...securityHeaders({ production: config.isProduction }));
   app.use(cookieParser());
-  app.use(json({ limit: config.env.BODY_LIMIT_BYTES, strict: true }));
+  // Public form endpoints read their own bodies (JSON, form posts, multipart) with their own
+  // cap; every other route takes JSON up to BODY_LIMIT_BYTES.
+  const parseJson = json({ limit: config.env.BODY_LIMIT_BYTES, strict: true });
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    PUBLIC_FORM_PATH.test(request.path) ? next() : parseJson(request, response, next),
+  );
   // body-parser fails before routing, outside Nest's filters: answer in the same shape.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);

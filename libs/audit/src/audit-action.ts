@@ -6,6 +6,16 @@ export const AUDIT_ACTIONS = [
   'user.logout',
   'api_key.created',
   'api_key.revoked',
+  'form.created',
+  'form.updated',
+  'form.deleted',
+  'form.submission_token_replaced',
+  'knowledge_base.created',
+  'knowledge_base.updated',
+  'knowledge_base.deleted',
+  'submission.deleted',
+  'submission.spam_marked',
+  'submissions.exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -9,3 +9,4 @@ export * from './http/consumes';
 export * from './http/security-headers';
 export * from './logging/request-id';
 export * from './validation/pagination';
+export * from './validation/uuid-param';

@@ -85,6 +85,7 @@ export const environmentSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    SUBMISSION_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(65_536),
     SESSION_IDLE_HOURS: z.coerce
       .number()
       .int()

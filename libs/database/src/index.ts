@@ -5,3 +5,4 @@ export * from './migrations/migrations.service';
 export * from './migrations/migrator';
 export * from './prisma.service';
 export type * from './generated/prisma/client';
+export { Prisma } from './generated/prisma/client';

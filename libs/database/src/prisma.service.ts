@@ -50,3 +50,8 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     await this.database.close();
   }
 }
+
+/** A unique constraint refused the write (Prisma P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}

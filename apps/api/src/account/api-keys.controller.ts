@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import {
   ApiKeysService,
   Client,
@@ -9,7 +9,7 @@ import {
   type ClientContext,
   type CreateApiKeyInput,
 } from '@intake/auth';
-import { AppError, ZodValidationPipe } from '@intake/common';
+import { uuidParam, ZodValidationPipe } from '@intake/common';
 
 /** API keys are managed from the dashboard session only: a key cannot mint keys. */
 @Controller('account/api-keys')
@@ -36,7 +36,7 @@ export class ApiKeysController {
   @Delete(':id')
   async revoke(
     @OwnerId() ownerId: string,
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => AppError.notFound('API key') }))
+    @Param('id', uuidParam('API key'))
     id: string,
     @Client() client: ClientContext,
   ): Promise<{ api_key: ApiKeyOutput }> {

@@ -1,0 +1,244 @@
+import { Injectable } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
+import { AuditService, type AuditClient } from '@intake/audit';
+import { AppConfig } from '@intake/config';
+import { AppError, pageMeta, sha256, type PageMeta } from '@intake/common';
+import { isUniqueViolation } from '@intake/database';
+import { OpaqueEndpoints } from '../endpoints/opaque-endpoint';
+import { newSubmissionToken } from '../endpoints/submission-token';
+import { KnowledgeBasesRepository } from '../knowledge-bases/knowledge-bases.repository';
+import type { CreateFormInput, FormSettings, UpdateFormInput } from './form-fields';
+import { assertConsistentSettings } from './form-settings';
+import {
+  currentVersionOf,
+  toFormOutput,
+  toFormSummaryOutput,
+  type FormOutput,
+  type FormSummaryOutput,
+} from './form.output';
+import {
+  FormsRepository,
+  storedFieldsSchema,
+  type FormData,
+  type FormRecord,
+} from './forms.repository';
+import { PublishedForms } from './published-forms';
+
+/** API names -> columns, for every setting except `fields_schema` (which lives on versions). */
+function columnsOf(settings: FormSettings): FormData {
+  return {
+    name: settings.name,
+    slug: settings.slug,
+    visibility: settings.visibility,
+    enabled: settings.enabled,
+    spamProtectionEnabled: settings.spam_protection_enabled,
+    spamProtectionStrategy: settings.spam_protection_strategy,
+    intent: settings.intent,
+    localisationEnabled: settings.localisation_enabled,
+    smartReplyEnabled: settings.smart_reply_enabled,
+    smartRepliesMode: settings.smart_replies_mode,
+    smartReplyEmailField: settings.smart_reply_email_field,
+    knowledgeBaseId: settings.knowledge_base_id,
+    allowedOrigins: settings.allowed_origins,
+    redirectUrl: settings.redirect_url,
+    retentionDays: settings.retention_days,
+    notifyEmails: settings.notify_emails,
+    ipRateLimit: settings.ip_rate_limit,
+  };
+}
+
+function settingsOf(form: FormRecord): FormSettings {
+  return {
+    name: form.name,
+    slug: form.slug,
+    visibility: form.visibility,
+    enabled: form.enabled,
+    fields_schema: storedFieldsSchema(currentVersionOf(form)),
+    spam_protection_enabled: form.spamProtectionEnabled,
+    spam_protection_strategy: form.spamProtectionStrategy,
+    intent: form.intent,
+    localisation_enabled: form.localisationEnabled,
+    smart_reply_enabled: form.smartReplyEnabled,
+    smart_replies_mode: form.smartRepliesMode,
+    smart_reply_email_field: form.smartReplyEmailField,
+    knowledge_base_id: form.knowledgeBaseId,
+    allowed_origins: form.allowedOrigins,
+    redirect_url: form.redirectUrl,
+    retention_days: form.retentionDays,
+    notify_emails: form.notifyEmails,
+    ip_rate_limit: form.ipRateLimit,
+  };
+}
+
+const slugTaken = () => AppError.validation({ slug: ['is already used by another of your forms'] });
+
+@Injectable()
+export class FormsService {
+  constructor(
+    private readonly repository: FormsRepository,
+    private readonly knowledgeBases: KnowledgeBasesRepository,
+    private readonly endpoints: OpaqueEndpoints,
+    private readonly published: PublishedForms,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(ownerId: string, input: CreateFormInput, client: AuditClient): Promise<FormOutput> {
+    await this.assertConsistent(ownerId, input);
+    const token = input.visibility === 'private' ? newSubmissionToken() : null;
+    const form = await this.repository
+      .create(
+        ownerId,
+        { ...columnsOf(input), submissionTokenHash: token ? sha256(token) : null },
+        input.fields_schema,
+      )
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? slugTaken() : error;
+      });
+    await this.audit.record({
+      actorId: ownerId,
+      action: 'form.created',
+      target: { type: 'form', id: form.id },
+      client,
+    });
+    return { ...this.output(form, 0), ...(token ? { submission_token: token } : {}) };
+  }
+
+  async list(
+    ownerId: string,
+    page: number,
+    pageSize: number,
+  ): Promise<{ forms: FormSummaryOutput[]; meta: PageMeta }> {
+    const [forms, total] = await this.repository.page(ownerId, page, pageSize);
+    const counts = await this.repository.countSubmissions(
+      ownerId,
+      forms.map((form) => form.id),
+    );
+    return {
+      forms: forms.map((form) =>
+        toFormSummaryOutput(form, this.endpointOf(form), counts.get(form.id) ?? 0),
+      ),
+      meta: pageMeta(page, pageSize, total),
+    };
+  }
+
+  async get(ownerId: string, formId: string): Promise<FormOutput> {
+    const form = await this.find(ownerId, formId);
+    const counts = await this.repository.countSubmissions(ownerId, [form.id]);
+    return this.output(form, counts.get(form.id) ?? 0);
+  }
+
+  /**
+   * Applies a partial update. A changed `fields_schema` becomes a new version with a new
+   * endpoint; turning a form private issues its first submission token (returned once),
+   * turning it public drops the token.
+   */
+  async update(
+    ownerId: string,
+    formId: string,
+    input: UpdateFormInput,
+    client: AuditClient,
+  ): Promise<FormOutput> {
+    const form = await this.find(ownerId, formId);
+    const current = settingsOf(form);
+    const next: FormSettings = { ...current, ...input };
+    await this.assertConsistent(ownerId, next);
+    const schemaChanged =
+      input.fields_schema !== undefined &&
+      !isDeepStrictEqual(input.fields_schema, current.fields_schema);
+    const token =
+      next.visibility === 'private' && current.visibility === 'public'
+        ? newSubmissionToken()
+        : null;
+    const data = {
+      ...columnsOf(next),
+      ...(token ? { submissionTokenHash: sha256(token) } : {}),
+      ...(next.visibility === 'public' ? { submissionTokenHash: null } : {}),
+    };
+    const updated = await this.repository
+      .update(ownerId, form, data, schemaChanged ? next.fields_schema : null)
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? slugTaken() : error;
+      });
+    this.published.forget(form.id);
+    await this.audit.record({
+      actorId: ownerId,
+      action: 'form.updated',
+      target: { type: 'form', id: form.id },
+      client,
+      metadata: { version: updated.currentVersion, schema_changed: schemaChanged },
+    });
+    const counts = await this.repository.countSubmissions(ownerId, [form.id]);
+    return {
+      ...this.output(updated, counts.get(form.id) ?? 0),
+      ...(token ? { submission_token: token } : {}),
+    };
+  }
+
+  async delete(ownerId: string, formId: string, client: AuditClient): Promise<FormOutput> {
+    const form = await this.find(ownerId, formId);
+    const counts = await this.repository.countSubmissions(ownerId, [form.id]);
+    await this.repository.delete(ownerId, form.id);
+    this.published.forget(form.id);
+    await this.audit.record({
+      actorId: ownerId,
+      action: 'form.deleted',
+      target: { type: 'form', id: form.id },
+      client,
+    });
+    return this.output(form, counts.get(form.id) ?? 0);
+  }
+
+  /** Replaces a private form's submission token; the old one stops working at once. */
+  async replaceSubmissionToken(
+    ownerId: string,
+    formId: string,
+    client: AuditClient,
+  ): Promise<FormOutput> {
+    const form = await this.find(ownerId, formId);
+    if (form.visibility !== 'private') {
+      throw new AppError(
+        'conflict',
+        'Only private forms have a submission token; set visibility to private first',
+      );
+    }
+    const token = newSubmissionToken();
+    const updated = await this.repository.update(
+      ownerId,
+      form,
+      { submissionTokenHash: sha256(token) },
+      null,
+    );
+    this.published.forget(form.id);
+    await this.audit.record({
+      actorId: ownerId,
+      action: 'form.submission_token_replaced',
+      target: { type: 'form', id: form.id },
+      client,
+    });
+    const counts = await this.repository.countSubmissions(ownerId, [form.id]);
+    return { ...this.output(updated, counts.get(form.id) ?? 0), submission_token: token };
+  }
+
+  /** The form, or 404 (also for another owner's form: no existence oracle). */
+  async find(ownerId: string, formId: string): Promise<FormRecord> {
+    const form = await this.repository.find(ownerId, formId);
+    if (!form) throw AppError.notFound('Form');
+    return form;
+  }
+
+  endpointOf(form: FormRecord): string {
+    return `${this.config.publicUrl}/api/${this.endpoints.encode(currentVersionOf(form).id)}/f/${form.slug}`;
+  }
+
+  private output(form: FormRecord, submissionCount: number): FormOutput {
+    return toFormOutput(form, this.endpointOf(form), submissionCount);
+  }
+
+  private async assertConsistent(ownerId: string, settings: FormSettings): Promise<void> {
+    const knowledgeBaseExists = settings.knowledge_base_id
+      ? (await this.knowledgeBases.find(ownerId, settings.knowledge_base_id)) !== null
+      : false;
+    assertConsistentSettings(settings, knowledgeBaseExists);
+  }
+}

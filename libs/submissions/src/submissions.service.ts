@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService, type AuditClient } from '@intake/audit';
+import { AppError, pageMeta, type PageMeta } from '@intake/common';
+import { FormsService } from '@intake/forms';
+import { toSubmissionOutput, type SubmissionOutput } from './submission.output';
+import type { ListSubmissionsQuery } from './submissions.query';
+import { SubmissionsRepository } from './submissions.repository';
+
+/** The owner's view of a form's submissions. Every call first proves the form is theirs. */
+@Injectable()
+export class SubmissionsService {
+  constructor(
+    private readonly repository: SubmissionsRepository,
+    private readonly forms: FormsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(
+    ownerId: string,
+    formId: string,
+    query: ListSubmissionsQuery,
+  ): Promise<{ data: SubmissionOutput[]; meta: PageMeta }> {
+    await this.forms.find(ownerId, formId);
+    const [submissions, total] = await this.repository.page(ownerId, formId, query);
+    return {
+      data: submissions.map(toSubmissionOutput),
+      meta: pageMeta(query.page, query.page_size, total),
+    };
+  }
+
+  async get(ownerId: string, formId: string, id: string): Promise<SubmissionOutput> {
+    const submission = await this.repository.find(ownerId, formId, id);
+    if (!submission) throw AppError.notFound('Submission');
+    return toSubmissionOutput(submission);
+  }
+
+  async delete(
+    ownerId: string,
+    formId: string,
+    id: string,
+    client: AuditClient,
+  ): Promise<SubmissionOutput> {
+    const submission = await this.get(ownerId, formId, id);
+    await this.repository.delete(ownerId, formId, id);
+    await this.audit.record({
+      actorId: ownerId,
+      action: 'submission.deleted',
+      target: { type: 'submission', id },
+      client,
+    });
+    return submission;
+  }
+
+  /** Moves a submission between inbox and spam; the audit entry keeps the owner's verdict. */
+  async setSpam(
+    ownerId: string,
+    formId: string,
+    id: string,
+    spam: boolean,
+    client: AuditClient,
+  ): Promise<SubmissionOutput> {
+    const submission = await this.repository.setSpam(ownerId, formId, id, spam);
+    if (!submission) throw AppError.notFound('Submission');
+    await this.audit.record({
+      actorId: ownerId,
+      action: 'submission.spam_marked',
+      target: { type: 'submission', id },
+      client,
+      metadata: { spam },
+    });
+    return toSubmissionOutput(submission);
+  }
+}
