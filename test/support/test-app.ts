@@ -32,6 +32,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     bodyParser: false,
     logger: false,
+    abortOnError: false,
   });
   configureApp(app, config);
   await app.get(MigrationsService).applyPending();
