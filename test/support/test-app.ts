@@ -26,6 +26,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SECRET_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'silent',
     MIGRATE_ON_BOOT: 'true',
+    // Tests that need processing start the job runner themselves, so the others see stable state.
+    JOBS_IN_API: 'false',
     ...database.env,
     ...env,
   });

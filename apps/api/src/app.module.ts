@@ -17,14 +17,17 @@ import {
 } from '@intake/common';
 import { DatabaseModule } from '@intake/database';
 import { FormsModule } from '@intake/forms';
-import { SubmissionsModule } from '@intake/submissions';
+import { PipelineModule } from '@intake/pipeline';
+import { RetentionModule, SubmissionsModule } from '@intake/submissions';
 import { ApiKeysController } from './account/api-keys.controller';
 import { AuditLogController } from './account/audit-log.controller';
 import { AuthController } from './auth/auth.controller';
 import { FormsController } from './forms/forms.controller';
 import { KnowledgeBasesController } from './forms/knowledge-bases.controller';
 import { HealthController } from './health/health.controller';
+import { OpenApiController } from './openapi/openapi.controller';
 import { PublicFormController } from './submissions/public-form.controller';
+import { SubmissionsExportController } from './submissions/submissions-export.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 
 /** Per-minute budget of a caller, by how it authenticated (see RateLimitGuard). */
@@ -53,6 +56,9 @@ export class AppModule {
         AuthModule,
         FormsModule,
         SubmissionsModule,
+        // Background work in the api only when there is no worker (JOBS_IN_API).
+        RetentionModule.register({ when: 'if-api-runs-jobs' }),
+        PipelineModule.register({ runJobs: config.jobsInApi }),
         ThrottlerModule.forRootAsync({
           inject: [RateLimitsThrottlerStorage],
           useFactory: (storage: RateLimitsThrottlerStorage) => ({
@@ -68,7 +74,10 @@ export class AppModule {
         AuditLogController,
         FormsController,
         KnowledgeBasesController,
+        // Before SubmissionsController: its `:id` would otherwise take `export`.
+        SubmissionsExportController,
         SubmissionsController,
+        OpenApiController,
         // Last: its `api/:opaque/f/:slug` pattern must not shadow the fixed /api routes.
         PublicFormController,
       ],

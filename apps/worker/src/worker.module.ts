@@ -2,17 +2,25 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@intake/config';
 import { LoggingModule } from '@intake/common';
 import { DatabaseModule } from '@intake/database';
+import { PipelineModule } from '@intake/pipeline';
+import { RetentionModule } from '@intake/submissions';
 
 /**
- * The job runner. It holds the database connection the processing pipeline will use;
- * the pipeline's consumers are registered here as they are built.
+ * The job runner: consumes the submission processing queue (PipelineModule) and prunes
+ * expired submissions and idempotency keys on a schedule (RetentionModule).
  */
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        RetentionModule.register({ when: 'always' }),
+        PipelineModule.register({ runJobs: true }),
+      ],
     };
   }
 }

@@ -35,6 +35,8 @@ export class AppConfig {
   readonly encryptionKeys: readonly EncryptionKey[];
   /** Apply pending migrations when the api starts. */
   readonly migrateOnBoot: boolean;
+  /** The api process also runs the processing jobs (the embedded default has no worker). */
+  readonly jobsInApi: boolean;
   /** Local development over plain HTTP: cookies cannot be `Secure` nor `__Host-` there. */
   readonly secureCookies: boolean;
 
@@ -58,6 +60,7 @@ export class AppConfig {
           dataDir: env.DATA_DIR === IN_MEMORY ? IN_MEMORY : resolve(env.DATA_DIR, 'pglite'),
         };
     this.migrateOnBoot = env.MIGRATE_ON_BOOT ?? this.database.kind === 'pglite';
+    this.jobsInApi = env.JOBS_IN_API ?? this.database.kind === 'pglite';
     this.secretKey = secretKey;
     this.encryptionKeys = encryptionKeys;
     this.secureCookies = this.isProduction || this.publicUrl.startsWith('https://');

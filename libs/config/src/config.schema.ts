@@ -58,6 +58,8 @@ export const environmentSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     DATA_DIR: z.string().min(1).default('./data'),
+    /** Unset: the api consumes the processing queue only with the embedded database (no worker then). */
+    JOBS_IN_API: booleanFromEnv.optional(),
     /** Unset: migrate on boot for the embedded database only; PostgreSQL runs `npm run db:migrate`. */
     MIGRATE_ON_BOOT: booleanFromEnv.optional(),
     REDIS_URL: z

@@ -9,3 +9,4 @@ export * from './knowledge-bases/knowledge-base.input';
 export * from './knowledge-bases/knowledge-base.output';
 export * from './knowledge-bases/knowledge-bases.service';
 export * from './rules';
+export { storedFieldsSchema } from './forms/forms.repository';

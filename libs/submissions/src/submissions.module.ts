@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FormsModule } from '@intake/forms';
+import { SubmissionsExportService } from './export/submissions-export.service';
 import { IngestRepository } from './ingest/ingest.repository';
 import { IngestService } from './ingest/ingest.service';
 import { SubmissionsRepository } from './submissions.repository';
@@ -7,7 +8,13 @@ import { SubmissionsService } from './submissions.service';
 
 @Module({
   imports: [FormsModule],
-  providers: [IngestRepository, IngestService, SubmissionsRepository, SubmissionsService],
-  exports: [IngestService, SubmissionsService],
+  providers: [
+    IngestRepository,
+    IngestService,
+    SubmissionsRepository,
+    SubmissionsService,
+    SubmissionsExportService,
+  ],
+  exports: [IngestService, SubmissionsService, SubmissionsExportService],
 })
 export class SubmissionsModule {}

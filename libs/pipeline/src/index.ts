@@ -1,0 +1,5 @@
+export * from './jobs/backoff';
+export * from './jobs/job-queue.repository';
+export * from './jobs/job-runner';
+export * from './pipeline.module';
+export * from './processing/submission-processor';

@@ -1,0 +1,49 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RetentionRepository } from './retention.repository';
+
+/** Rows per DELETE statement. */
+export const RETENTION_BATCH_SIZE = 1_000;
+
+/** API.md promises replays for at least 24 hours; keys are kept exactly that long. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface PruneResult {
+  submissions: number;
+  idempotencyKeys: number;
+}
+
+/** Enforces each form's `retention_days` and the idempotency window. */
+@Injectable()
+export class RetentionService {
+  private readonly logger = new Logger(RetentionService.name);
+
+  constructor(private readonly repository: RetentionRepository) {}
+
+  async pruneExpired(now: Date = new Date()): Promise<PruneResult> {
+    const submissions = await drain((limit) =>
+      this.repository.deleteExpiredSubmissions(now, limit),
+    );
+    const keyCutoff = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS);
+    const idempotencyKeys = await drain((limit) =>
+      this.repository.deleteIdempotencyKeysBefore(keyCutoff, limit),
+    );
+    if (submissions + idempotencyKeys > 0) {
+      this.logger.log({
+        msg: 'Pruned expired rows',
+        submissions,
+        idempotency_keys: idempotencyKeys,
+      });
+    }
+    return { submissions, idempotencyKeys };
+  }
+}
+
+/** Repeats a bounded delete until a statement comes back short: nothing left (or locked elsewhere). */
+async function drain(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await deleteBatch(RETENTION_BATCH_SIZE);
+    total += deleted;
+    if (deleted < RETENTION_BATCH_SIZE) return total;
+  }
+}
