@@ -4,12 +4,14 @@
 // validation, Prisma). Started by bench/run.js; not meant to be exposed anywhere.
 //
 // Env: BASELINE_DATABASE_URL (no ?schema=), BENCH_SCHEMA, PORT.
+// Routes: GET /readyz, GET /api-keys{,-rls,-tx}, POST /ingest/<form version id>.
 'use strict';
-const { createHash } = require('node:crypto');
+const { createHash, timingSafeEqual } = require('node:crypto');
 const { readdirSync } = require('node:fs');
 const http = require('node:http');
 const { join } = require('node:path');
 const { Pool } = require('pg');
+const { v7: uuidv7 } = require('uuid');
 
 const schema = process.env.BENCH_SCHEMA;
 if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema ?? ''))
@@ -106,8 +108,142 @@ function toOutput(row) {
   };
 }
 
+// ---------------------------------------------------------------------------------------
+// POST /ingest/<form version id>: the public submission endpoint's work. Tables
+// baseline_submissions, baseline_jobs and baseline_idempotency_keys are copies of the app's
+// (`LIKE ... INCLUDING ALL`, so the same columns, defaults and indexes, including the GIN
+// full-text index; run.js creates them with the same foreign keys), and the INSERT is the
+// app's single statement (IngestRepository.insert) against them.
+// ---------------------------------------------------------------------------------------
+
+const INGEST_SQL = `
+  WITH claim AS (
+    INSERT INTO baseline_idempotency_keys (form_id, key, request_hash, submission_id)
+    SELECT $2::uuid, $11, $12, $1::uuid
+    WHERE $13
+    ON CONFLICT (form_id, key) DO NOTHING
+    RETURNING 1
+  ), inserted AS (
+    INSERT INTO baseline_submissions (id, form_id, user_id, form_version_id, form_version, data, spam, spam_confidence, spam_reason, metadata)
+    SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6::jsonb, $7, $8::double precision, $9, $10::jsonb
+    WHERE NOT $13 OR EXISTS (SELECT 1 FROM claim)
+    RETURNING id, created_at
+  ), job AS (
+    INSERT INTO baseline_jobs (id, submission_id) SELECT gen_random_uuid(), id FROM inserted
+  )
+  SELECT created_at FROM inserted`;
+
+// As PublishedForms: a form version is resolved once and its settings trusted for 2 s.
+const FORM_TTL_MS = 2000;
+const forms = new Map();
+
+async function publishedForm(versionId) {
+  const cached = forms.get(versionId);
+  if (cached && cached.expiresAt > Date.now()) return cached.form;
+  const { rows } = await pool.query(
+    `SELECT f.id AS form_id, f.user_id, f.submission_token_hash, v.id AS version_id, v.version
+       FROM form_versions v JOIN forms f ON f.id = v.form_id WHERE v.id = $1 AND f.enabled`,
+    [versionId],
+  );
+  const form = rows[0] ?? null;
+  forms.set(versionId, { form, expiresAt: Date.now() + FORM_TTL_MS });
+  return form;
+}
+
+const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest();
+
+function tokenMatches(form, request) {
+  const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !token) return false;
+  const hash = sha256(token);
+  const expected = form.submission_token_hash;
+  return hash.length === expected.length && timingSafeEqual(hash, expected);
+}
+
+function readBody(request, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    request.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > limit) return reject(Object.assign(new Error('too large'), { status: 413 }));
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The three fields of the bench's form, checked minimally: types, required, lengths. */
+function validate(body) {
+  const { email, name, message } = body;
+  const errors = {};
+  if (typeof email !== 'string' || !EMAIL.test(email)) errors.email = ['must be an email'];
+  if (name !== undefined && (typeof name !== 'string' || name.length > 100))
+    errors.name = ['must be a string of at most 100 characters'];
+  if (typeof message !== 'string' || message.length === 0 || message.length > 2000)
+    errors.message = ['is required, at most 2000 characters'];
+  if (Object.keys(errors).length > 0) return { errors };
+  return { data: name === undefined ? { email, message } : { email, name, message } };
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,256}$/;
+
+async function ingest(request, response, versionId) {
+  const form = await publishedForm(versionId);
+  if (!form) return send(response, 404, { error: 'form_not_found' });
+  if (form.submission_token_hash && !tokenMatches(form, request))
+    return send(response, 401, { error: 'unauthorized' });
+  let body;
+  try {
+    body = JSON.parse(await readBody(request, 65_536));
+  } catch (error) {
+    return send(response, error.status ?? 400, { error: 'invalid body' });
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return send(response, 400, { error: 'body must be a JSON object' });
+  const { data, errors } = validate(body);
+  if (errors) return send(response, 422, { error: 'validation_error', details: errors });
+  const key = request.headers['idempotency-key'];
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+    return send(response, 400, { error: 'invalid Idempotency-Key' });
+
+  const id = uuidv7();
+  const metadata = {
+    ip: request.socket.remoteAddress ?? null,
+    user_agent: request.headers['user-agent']?.slice(0, 512) ?? null,
+    referer: request.headers.referer?.slice(0, 2048) ?? null,
+    origin: request.headers.origin?.slice(0, 255) ?? null,
+    utm: {},
+    dropped_fields: Object.keys(body).length - Object.keys(data).length,
+  };
+  const { rows } = await pool.query(INGEST_SQL, [
+    id,
+    form.form_id,
+    form.user_id,
+    form.version_id,
+    form.version,
+    JSON.stringify(data),
+    false,
+    null,
+    null,
+    JSON.stringify(metadata),
+    key ?? '',
+    key === undefined ? Buffer.alloc(0) : sha256(JSON.stringify(data)),
+    key !== undefined,
+  ]);
+  // The bench sends a fresh key every time: a replay is not part of the baseline.
+  if (rows.length === 0) return send(response, 409, { error: 'Idempotency-Key already used' });
+  response.setHeader('access-control-allow-origin', '*');
+  return send(response, 201, { id, data, created_at: rows[0].created_at.toISOString() });
+}
+
 async function handle(request, response) {
   const path = request.url.split('?', 1)[0];
+  if (request.method === 'POST' && path.startsWith('/ingest/'))
+    return ingest(request, response, path.slice('/ingest/'.length));
   if (request.method !== 'GET') return send(response, 405, { error: 'method not allowed' });
   if (path === '/readyz') {
     return (await ready())

@@ -9,6 +9,7 @@ const { createHash, randomBytes } = require('node:crypto');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
+const { performance } = require('node:perf_hooks');
 const { join } = require('node:path');
 const { Client } = require('pg');
 
@@ -20,6 +21,21 @@ const LOAD = {
   // Discarded: lets V8 optimise the hot paths and both pools open all their connections.
   warmupSeconds: 2,
 };
+// The ingest benchmark is a fixed number of POSTs (each one stores a row), not a duration.
+const INGEST = {
+  connections: Number(process.env.BENCH_INGEST_CONNECTIONS ?? 50),
+  requests: Number(process.env.BENCH_INGEST_REQUESTS ?? 20_000),
+  // Discarded, as above; also fills the tables' first pages and the GIN index's pending list.
+  warmupRequests: Number(process.env.BENCH_INGEST_WARMUP ?? 2_000),
+};
+// Which benchmarks to run: a comma-separated subset of readyz, api-keys, ingest (default all).
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? 'readyz,api-keys,ingest').split(',').map((name) => name.trim()),
+);
+// A directory: both servers run with --cpu-prof and write their profiles on exit to its
+// api/ and baseline/ subdirectories (read them with Chrome DevTools or speedscope).
+// Profiling slows the api, so such a run prints its figures but writes no result files.
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 
 // DATABASE_URL may carry the app's `?schema=`; the bench always uses its own schema.
 const databaseUrl = new URL(
@@ -104,7 +120,7 @@ async function seedUser(appUrl) {
       headers: { cookie: sessionCookie, 'x-csrf-token': json.csrf_token },
     });
   }
-  return { userId: json.user.id, sessionCookie };
+  return { userId: json.user.id, sessionCookie, csrf: json.csrf_token };
 }
 
 /**
@@ -143,6 +159,218 @@ async function load(url, headers) {
   return figures;
 }
 
+// ---------------------------------------------------------------------------------------
+// Ingest: POST a valid 3-field JSON submission to a form's public endpoint.
+// ---------------------------------------------------------------------------------------
+
+const CONTACT_SCHEMA = {
+  fields: [
+    { name: 'email', type: 'email', rules: [{ op: 'required' }] },
+    { name: 'name', type: 'string', rules: [{ op: 'max_length', value: 100 }] },
+    {
+      name: 'message',
+      type: 'string',
+      rules: [{ op: 'required' }, { op: 'max_length', value: 2000 }],
+    },
+  ],
+};
+const SUBMISSION = JSON.stringify({
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  message: 'Hello! I would like to know more about your analytical engine. Could you call me back?',
+});
+
+/**
+ * Creates a public and a private form over the bearer API (a `forms:write` key), and the
+ * copies of the ingest tables the baseline writes to. `ip_rate_limit: 0` turns the per-IP
+ * quota off: the bench measures throughput, not the limiter's refusals.
+ */
+async function ingestSetup(appUrl, { sessionCookie, csrf }) {
+  const {
+    json: { secret },
+  } = await call(`${appUrl}/account/api-keys`, {
+    method: 'POST',
+    body: { name: 'bench forms key', scopes: ['forms:write'] },
+    headers: { cookie: sessionCookie, 'x-csrf-token': csrf },
+  });
+  const createForm = async (slug, extra = {}) => {
+    const { json } = await call(`${appUrl}/api/forms`, {
+      method: 'POST',
+      body: {
+        name: 'Bench contact',
+        slug,
+        fields_schema: CONTACT_SCHEMA,
+        ip_rate_limit: 0,
+        ...extra,
+      },
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    const {
+      rows: [version],
+    } = await admin.query(`SELECT id FROM "${schema}".form_versions WHERE form_id = $1`, [
+      json.form.id,
+    ]);
+    return {
+      id: json.form.id,
+      versionId: version.id,
+      path: new URL(json.form.endpoint).pathname,
+      token: json.form.submission_token,
+    };
+  };
+  const publicForm = await createForm('bench-public');
+  const privateForm = await createForm('bench-private', { visibility: 'private' });
+  if (!privateForm.token) throw new Error('the private form came without a submission_token');
+
+  // Same columns, defaults and indexes (GIN full-text index included) and the same foreign keys.
+  await admin.query(`
+    SET search_path = "${schema}";
+    CREATE TABLE baseline_submissions (LIKE submissions INCLUDING ALL);
+    ALTER TABLE baseline_submissions
+      ADD FOREIGN KEY (form_id) REFERENCES forms (id) ON DELETE CASCADE ON UPDATE CASCADE,
+      ADD FOREIGN KEY (form_version_id) REFERENCES form_versions (id) ON DELETE CASCADE ON UPDATE CASCADE;
+    CREATE TABLE baseline_jobs (LIKE submission_jobs INCLUDING ALL);
+    ALTER TABLE baseline_jobs
+      ADD FOREIGN KEY (submission_id) REFERENCES baseline_submissions (id) ON DELETE CASCADE ON UPDATE CASCADE;
+    CREATE TABLE baseline_idempotency_keys (LIKE idempotency_keys INCLUDING ALL);
+    RESET search_path;`);
+  return { publicForm, privateForm };
+}
+
+/** Rows a form has in a submissions table, and how many of them have their job. */
+async function storedCounts(table, jobsTable, formId) {
+  const {
+    rows: [row],
+  } = await admin.query(
+    `SELECT count(*)::int AS submissions, count(j.id)::int AS jobs
+       FROM "${schema}".${table} s LEFT JOIN "${schema}".${jobsTable} j ON j.submission_id = s.id
+      WHERE s.form_id = $1`,
+    [formId],
+  );
+  return row;
+}
+
+let idempotencyCounter = 0;
+const idempotencyPrefix = randomBytes(6).toString('hex');
+
+/**
+ * A warm-up then the measured fixed number of POSTs. Every answer must be 201 (a 200 would
+ * be an idempotent replay, anything else a failure), and afterwards the table must hold
+ * exactly as many new rows, each with its job, as there were 201s: acknowledged = stored.
+ */
+async function ingestLoad({ url, headers = {}, idempotency = false, table, jobsTable, formId }) {
+  const options = {
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: SUBMISSION,
+    connections: INGEST.connections,
+  };
+  if (idempotency) {
+    options.requests = [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: {
+            ...request.headers,
+            'idempotency-key': `bench-${idempotencyPrefix}-${++idempotencyCounter}`,
+          },
+        }),
+      },
+    ];
+  }
+  const before = await storedCounts(table, jobsTable, formId);
+  const { result: warmup } = await timed({ ...options, amount: INGEST.warmupRequests });
+  const { result, seconds } = await timed({ ...options, amount: INGEST.requests });
+  const after = await storedCounts(table, jobsTable, formId);
+
+  const created = (r) => r.statusCodeStats['201']?.count ?? 0;
+  const accepted = created(result);
+  const figures = {
+    accepted_per_sec: Math.round(accepted / seconds),
+    requests_per_sec: Math.round(result.requests.total / seconds),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    requests: result.requests.total,
+    accepted,
+    duration_s: Math.round(seconds * 100) / 100,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non_2xx: result.non2xx,
+    status_codes: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
+    ),
+    // Warm-up included: every 201 of the target, and the rows that appeared meanwhile.
+    verified: {
+      acknowledged: created(warmup) + accepted,
+      stored: after.submissions - before.submissions,
+      with_job: after.jobs - before.jobs,
+    },
+  };
+  const acknowledged = created(warmup) + accepted;
+  const problems = [];
+  for (const [phase, r] of [
+    ['warm-up', warmup],
+    ['measured', result],
+  ]) {
+    const other = r.requests.total - created(r);
+    if (r.errors || r.timeouts || r.non2xx || other)
+      problems.push(
+        `${phase}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx, ${other} not 201 ` +
+          `(status codes ${JSON.stringify(r.statusCodeStats)})`,
+      );
+  }
+  if (result.requests.total !== INGEST.requests)
+    problems.push(`sent ${result.requests.total} requests, not ${INGEST.requests}`);
+  if (after.submissions - before.submissions !== acknowledged)
+    problems.push(
+      `${acknowledged} submissions acknowledged (201) but ${after.submissions - before.submissions} stored`,
+    );
+  if (after.jobs - before.jobs !== acknowledged)
+    problems.push(`${acknowledged} submissions acknowledged but ${after.jobs - before.jobs} jobs`);
+  if (problems.length > 0) throw new Error(`${url}: ${problems.join('; ')}`);
+  return figures;
+}
+
+/**
+ * autocannon with its own clock: with a fixed `amount` it only notices the end at its next
+ * one-second sample, so its `duration` and per-second averages are rounded up by up to a
+ * second. Here the run lasts from the start until the last response arrives.
+ */
+async function timed(options) {
+  const instance = autocannon(options);
+  let first;
+  let last;
+  instance.on('start', () => (first = performance.now()));
+  instance.on('response', () => (last = performance.now()));
+  const result = await instance;
+  return { result, seconds: (last - first) / 1000 };
+}
+
+/** One POST, checked by hand before the load: 201 and the `{id, data, created_at}` contract. */
+async function ingestProbe(url, headers = {}) {
+  const { response, json } = await call(url, {
+    method: 'POST',
+    body: JSON.parse(SUBMISSION),
+    headers,
+  });
+  if (
+    response.status !== 201 ||
+    typeof json?.id !== 'string' ||
+    typeof json?.created_at !== 'string' ||
+    JSON.stringify(json.data) !== SUBMISSION
+  )
+    throw new Error(
+      `${url}: expected 201 {id, data, created_at}, got ${response.status} ${JSON.stringify(json)}`,
+    );
+}
+
+// The issue's targets for ingest, on the reference 2-core machine.
+const TARGET = { ratio: 0.5, p99Ms: 25 };
+const ingestTargets = (intake, baseline) => ({
+  ratio: ratio(intake.accepted_per_sec, baseline.accepted_per_sec) >= TARGET.ratio,
+  p99: intake.p99_ms < TARGET.p99Ms,
+});
+
 function gitCommit() {
   const run = (args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
   try {
@@ -166,6 +394,8 @@ function line(name, intake, baseline) {
   );
 }
 
+const loadAtStart = Math.round(os.loadavg()[0] * 100) / 100;
+
 async function main() {
   admin = new Client({ connectionString: databaseUrl.toString() });
   await admin.connect();
@@ -178,7 +408,9 @@ async function main() {
   const appDatabaseUrl = new URL(databaseUrl);
   appDatabaseUrl.searchParams.set('schema', schema);
   const unlimited = '1000000'; // the bench measures throughput, not the rate limiter's refusals
-  const app = startChild('intake api', ['dist/apps/api/src/main.js'], {
+  const profile = (name) =>
+    CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, name)}`] : [];
+  const app = startChild('intake api', [...profile('api'), 'dist/apps/api/src/main.js'], {
     DATABASE_URL: appDatabaseUrl.toString(),
     MIGRATE_ON_BOOT: 'true',
     HOST: '127.0.0.1',
@@ -191,9 +423,10 @@ async function main() {
     SHUTDOWN_GRACE_MS: '1000',
   });
   await waitReady(app, `${appUrl}/readyz`);
-  const { userId, sessionCookie } = await seedUser(appUrl);
+  const seeded = await seedUser(appUrl);
+  const { userId, sessionCookie } = seeded;
 
-  const baseline = startChild('baseline', ['bench/baseline-server.js'], {
+  const baseline = startChild('baseline', [...profile('baseline'), 'bench/baseline-server.js'], {
     BASELINE_DATABASE_URL: databaseUrl.toString(),
     BENCH_SCHEMA: schema,
     PORT: String(basePort),
@@ -216,19 +449,74 @@ async function main() {
 
   // One target at a time: both servers stay up, only one is under load.
   process.stdout.write(
-    `bench: ${LOAD.connections} connections, ${LOAD.durationSeconds} s per target, schema ${schema}\n`,
+    `bench: ${[...ONLY].join(', ')}; ${LOAD.connections} connections, ${LOAD.durationSeconds} s per ` +
+      `target; ingest ${INGEST.requests} requests at ${INGEST.connections} connections; schema ${schema}` +
+      `${CPU_PROF_DIR ? `; profiling both servers into ${CPU_PROF_DIR} (no result files written)` : ''}\n`,
   );
-  const readyz = {
-    intake: await load(`${appUrl}/readyz`),
-    baseline: await load(`${baseUrl}/readyz`),
-  };
-  const apiKeys = {};
-  for (const [name, [url, cookie]] of Object.entries(routes))
-    apiKeys[name] = await load(url, { cookie });
+  const readyz = ONLY.has('readyz')
+    ? { intake: await load(`${appUrl}/readyz`), baseline: await load(`${baseUrl}/readyz`) }
+    : null;
+  let apiKeys = null;
+  if (ONLY.has('api-keys')) {
+    apiKeys = {};
+    for (const [name, [url, cookie]] of Object.entries(routes))
+      apiKeys[name] = await load(url, { cookie });
+  }
+
+  let ingest = null;
+  if (ONLY.has('ingest')) {
+    // After the api-keys benchmark: the key made here would be a 6th row in its listing.
+    const { publicForm, privateForm } = await ingestSetup(appUrl, seeded);
+    const auth = { authorization: `Bearer ${privateForm.token}` };
+    const targets = {
+      public: {
+        intake: { url: `${appUrl}${publicForm.path}`, formId: publicForm.id },
+        baseline: { url: `${baseUrl}/ingest/${publicForm.versionId}`, formId: publicForm.id },
+      },
+      idempotency_key: {
+        intake: { url: `${appUrl}${publicForm.path}`, formId: publicForm.id, idempotency: true },
+        baseline: {
+          url: `${baseUrl}/ingest/${publicForm.versionId}`,
+          formId: publicForm.id,
+          idempotency: true,
+        },
+      },
+      private_token: {
+        intake: { url: `${appUrl}${privateForm.path}`, formId: privateForm.id, headers: auth },
+        baseline: {
+          url: `${baseUrl}/ingest/${privateForm.versionId}`,
+          formId: privateForm.id,
+          headers: auth,
+        },
+      },
+    };
+    for (const variant of Object.values(targets)) {
+      variant.intake.table = 'submissions';
+      variant.intake.jobsTable = 'submission_jobs';
+      variant.baseline.table = 'baseline_submissions';
+      variant.baseline.jobsTable = 'baseline_jobs';
+      for (const target of [variant.intake, variant.baseline])
+        await ingestProbe(target.url, target.headers);
+    }
+    ingest = {};
+    for (const [name, variant] of Object.entries(targets)) {
+      ingest[name] = {
+        intake: await ingestLoad(variant.intake),
+        baseline: await ingestLoad(variant.baseline),
+      };
+    }
+  }
 
   const context = {
     date: new Date().toISOString(),
-    command: 'npm run bench',
+    // The load settings that were overridden, so the command reproduces the run.
+    command: [
+      ...Object.entries(process.env)
+        .filter(([name]) => /^BENCH_/.test(name))
+        .map(([name, value]) => `${name}=${value}`)
+        .sort(),
+      'npm run bench',
+    ].join(' '),
     ...gitCommit(),
     machine: {
       cpu: os.cpus()[0]?.model,
@@ -237,46 +525,111 @@ async function main() {
       os: `${os.type()} ${os.release()}`,
       node: process.version,
       postgres: (await admin.query('SHOW server_version')).rows[0].server_version,
+      // The machine may be shared: a high figure here means noisy results.
+      load_average_1m_at_start: loadAtStart,
     },
     load: { ...LOAD, tool: `autocannon ${require('autocannon/package.json').version}` },
   };
   mkdirSync(resultsDir, { recursive: true });
-  const write = (name, data) =>
-    writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
-  write('readyz', {
-    benchmark: 'GET /readyz (no login; two migration-status queries)',
-    ...context,
-    intake: readyz.intake,
-    baseline: readyz.baseline,
-    ratio: ratio(readyz.intake.requests_per_sec, readyz.baseline.requests_per_sec),
-  });
-  const rlsRatio = ratio(apiKeys.baseline.requests_per_sec, apiKeys.baselineNoRls.requests_per_sec);
-  write('api-keys', {
-    benchmark: 'GET /account/api-keys (session cookie; 5 keys; RLS transaction)',
-    ...context,
-    intake: apiKeys.intake,
-    baseline: apiKeys.baseline,
-    ratio: ratio(apiKeys.intake.requests_per_sec, apiKeys.baseline.requests_per_sec),
-    rls: {
-      about:
-        'baseline /api-keys-rls (BEGIN; set_config role + owner; query; COMMIT) vs /api-keys (the query alone); ' +
-        '/api-keys-tx is the same transaction without the role switch, so RLS policies do not apply',
-      with_rls: apiKeys.baseline,
-      transaction_without_policies: apiKeys.baselineTx,
-      without_rls: apiKeys.baselineNoRls,
-      ratio: rlsRatio,
-      policies_ratio: ratio(apiKeys.baseline.requests_per_sec, apiKeys.baselineTx.requests_per_sec),
-    },
-  });
-
-  process.stdout.write(`${line('readyz', readyz.intake, readyz.baseline)}\n`);
-  process.stdout.write(`${line('api-keys', apiKeys.intake, apiKeys.baseline)}\n`);
-  process.stdout.write(
-    `rls: baseline with RLS context ${rps(apiKeys.baseline.requests_per_sec)} req/s vs without ` +
-      `${rps(apiKeys.baselineNoRls.requests_per_sec)} req/s (ratio ${rlsRatio}); ` +
-      `p99 ${apiKeys.baseline.p99_ms} ms vs ${apiKeys.baselineNoRls.p99_ms} ms; ` +
-      `same transaction without policies ${rps(apiKeys.baselineTx.requests_per_sec)} req/s\n`,
-  );
+  const write = (name, data) => {
+    if (!CPU_PROF_DIR)
+      writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
+  };
+  if (readyz) {
+    write('readyz', {
+      benchmark: 'GET /readyz (no login; two migration-status queries)',
+      ...context,
+      intake: readyz.intake,
+      baseline: readyz.baseline,
+      ratio: ratio(readyz.intake.requests_per_sec, readyz.baseline.requests_per_sec),
+    });
+    process.stdout.write(`${line('readyz', readyz.intake, readyz.baseline)}\n`);
+  }
+  if (apiKeys) {
+    const rlsRatio = ratio(
+      apiKeys.baseline.requests_per_sec,
+      apiKeys.baselineNoRls.requests_per_sec,
+    );
+    write('api-keys', {
+      benchmark: 'GET /account/api-keys (session cookie; 5 keys; RLS transaction)',
+      ...context,
+      intake: apiKeys.intake,
+      baseline: apiKeys.baseline,
+      ratio: ratio(apiKeys.intake.requests_per_sec, apiKeys.baseline.requests_per_sec),
+      rls: {
+        about:
+          'baseline /api-keys-rls (BEGIN; set_config role + owner; query; COMMIT) vs /api-keys (the query alone); ' +
+          '/api-keys-tx is the same transaction without the role switch, so RLS policies do not apply',
+        with_rls: apiKeys.baseline,
+        transaction_without_policies: apiKeys.baselineTx,
+        without_rls: apiKeys.baselineNoRls,
+        ratio: rlsRatio,
+        policies_ratio: ratio(
+          apiKeys.baseline.requests_per_sec,
+          apiKeys.baselineTx.requests_per_sec,
+        ),
+      },
+    });
+    process.stdout.write(`${line('api-keys', apiKeys.intake, apiKeys.baseline)}\n`);
+    process.stdout.write(
+      `rls: baseline with RLS context ${rps(apiKeys.baseline.requests_per_sec)} req/s vs without ` +
+        `${rps(apiKeys.baselineNoRls.requests_per_sec)} req/s (ratio ${rlsRatio}); ` +
+        `p99 ${apiKeys.baseline.p99_ms} ms vs ${apiKeys.baselineNoRls.p99_ms} ms; ` +
+        `same transaction without policies ${rps(apiKeys.baselineTx.requests_per_sec)} req/s\n`,
+    );
+  }
+  if (ingest) {
+    const about = {
+      public:
+        'POST /api/{opaque}/f/{slug}, public form, valid 3-field JSON body; baseline POST /ingest/{version}',
+      idempotency_key: 'the same, with a unique Idempotency-Key per request (stored too)',
+      private_token: 'the same to a private form, with Authorization: Bearer <submission token>',
+    };
+    const variants = Object.fromEntries(
+      Object.entries(ingest).map(([name, { intake, baseline }]) => [
+        name,
+        {
+          about: about[name],
+          intake,
+          baseline,
+          ratio: ratio(intake.accepted_per_sec, baseline.accepted_per_sec),
+          targets: ingestTargets(intake, baseline),
+        },
+      ]),
+    );
+    write('ingest', {
+      benchmark:
+        'POST of a valid 3-field JSON submission to a public form (201 only after the submission and its job are stored)',
+      ...context,
+      load: {
+        connections: INGEST.connections,
+        requests: INGEST.requests,
+        warmup_requests: INGEST.warmupRequests,
+        tool: context.load.tool,
+      },
+      targets: {
+        ratio_min: TARGET.ratio,
+        p99_max_ms: TARGET.p99Ms,
+        about: 'on the reference 2-core machine; ratio is accepted/s over the baseline accepted/s',
+      },
+      intake: variants.public.intake,
+      baseline: variants.public.baseline,
+      ratio: variants.public.ratio,
+      variants,
+    });
+    for (const [name, variant] of Object.entries(variants)) {
+      const { intake, baseline } = variant;
+      const verdict = Object.entries(variant.targets)
+        .map(([target, met]) => `${target} ${met ? 'met' : 'MISSED'}`)
+        .join(', ');
+      process.stdout.write(
+        `ingest ${name}: intake ${rps(intake.accepted_per_sec)} accepted/s vs baseline ` +
+          `${rps(baseline.accepted_per_sec)} accepted/s (ratio ${variant.ratio}); p50 ${intake.p50_ms} / ` +
+          `p99 ${intake.p99_ms} ms vs ${baseline.p50_ms} / ${baseline.p99_ms} ms; ` +
+          `${rps(intake.accepted)} + ${rps(baseline.accepted)} 201s, all stored; targets: ${verdict}\n`,
+      );
+    }
+  }
 }
 
 /** Stops the servers, then drops the schema (their pools must be gone for DROP to not wait). */

@@ -17,11 +17,15 @@ import {
 } from '@intake/common';
 import { DatabaseModule } from '@intake/database';
 import { FormsModule } from '@intake/forms';
+import { devMailboxEnabled, MailModule } from '@intake/mail';
 import { PipelineModule } from '@intake/pipeline';
 import { RetentionModule, SubmissionsModule } from '@intake/submissions';
 import { ApiKeysController } from './account/api-keys.controller';
 import { AuditLogController } from './account/audit-log.controller';
 import { AuthController } from './auth/auth.controller';
+import { DeliveriesController } from './destinations/deliveries.controller';
+import { DestinationsController } from './destinations/destinations.controller';
+import { DevMailboxController } from './dev/dev-mailbox.controller';
 import { FormsController } from './forms/forms.controller';
 import { KnowledgeBasesController } from './forms/knowledge-bases.controller';
 import { HealthController } from './health/health.controller';
@@ -51,6 +55,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         CryptoModule,
+        MailModule,
         RateLimitModule,
         AuditModule,
         AuthModule,
@@ -78,6 +83,10 @@ export class AppModule {
         SubmissionsExportController,
         SubmissionsController,
         OpenApiController,
+        DestinationsController,
+        DeliveriesController,
+        // Development only, with the log mailer: absent (404) otherwise.
+        ...(devMailboxEnabled(config) ? [DevMailboxController] : []),
         // Last: its `api/:opaque/f/:slug` pattern must not shadow the fixed /api routes.
         PublicFormController,
       ],

@@ -19,6 +19,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(assignRequestId);
   app.set('trust proxy', parseTrustProxy(config.env.TRUST_PROXY));
   app.disable('x-powered-by');
+  // API responses are not conditional-GET material; hashing every body for an ETag is waste.
+  app.set('etag', false);
   app.use(...securityHeaders({ production: config.isProduction }));
   app.use(cookieParser());
   // Public form endpoints read their own bodies (JSON, form posts, multipart) with their own

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@intake/config';
 import { LoggingModule } from '@intake/common';
 import { DatabaseModule } from '@intake/database';
+import { MailModule } from '@intake/mail';
 import { PipelineModule } from '@intake/pipeline';
 import { RetentionModule } from '@intake/submissions';
 
@@ -18,6 +19,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         LoggingModule,
         DatabaseModule,
+        MailModule,
         RetentionModule.register({ when: 'always' }),
         PipelineModule.register({ runJobs: true }),
       ],

@@ -16,6 +16,11 @@ export const AUDIT_ACTIONS = [
   'submission.deleted',
   'submission.spam_marked',
   'submissions.exported',
+  'destination.created',
+  'destination.deleted',
+  'destination.enabled',
+  'destination.secret_regenerated',
+  'destination.disabled',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -3,3 +3,4 @@ export * from './jobs/job-queue.repository';
 export * from './jobs/job-runner';
 export * from './pipeline.module';
 export * from './processing/submission-processor';
+export * from './notifications';

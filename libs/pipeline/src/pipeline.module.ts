@@ -1,15 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DestinationsModule } from '@intake/destinations';
 import { JobQueueRepository } from './jobs/job-queue.repository';
+import { NotificationsModule } from './notifications/notifications.module';
 import { JobRunner, RUN_JOBS } from './jobs/job-runner';
 import { ProcessingRepository } from './processing/processing.repository';
 import { SubmissionProcessor } from './processing/submission-processor';
 
-/** The processing pipeline; `runJobs` says whether this process consumes the queue. */
+/**
+ * The processing pipeline and its last step, destinations; `runJobs` says whether this
+ * process consumes the queues (the worker always, the api with JOBS_IN_API).
+ */
 @Module({})
 export class PipelineModule {
   static register(options: { runJobs: boolean }): DynamicModule {
     return {
       module: PipelineModule,
+      imports: [
+        DestinationsModule.register({ runDeliveries: options.runJobs }),
+        NotificationsModule,
+      ],
       providers: [
         { provide: RUN_JOBS, useValue: options.runJobs },
         JobQueueRepository,
@@ -17,7 +26,7 @@ export class PipelineModule {
         ProcessingRepository,
         SubmissionProcessor,
       ],
-      exports: [JobRunner, JobQueueRepository],
+      exports: [JobRunner, JobQueueRepository, DestinationsModule],
     };
   }
 }

@@ -42,6 +42,7 @@ interface SubmissionRow {
   reply_subject: string | null;
   reply_content: string | null;
   replied_at: Date | null;
+  owner_notified_at: Date | null;
   metadata: Prisma.JsonValue;
   created_at: Date;
   updated_at: Date;
@@ -66,6 +67,7 @@ function fromRow(row: SubmissionRow): Submission {
     replySubject: row.reply_subject,
     replyContent: row.reply_content,
     repliedAt: row.replied_at,
+    ownerNotifiedAt: row.owner_notified_at,
     metadata: row.metadata ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

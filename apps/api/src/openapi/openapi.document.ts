@@ -61,6 +61,7 @@ const TAGS: Record<string, string> = {
   Forms: 'Forms and their versioned public endpoints.',
   Submissions: 'What forms received.',
   'Knowledge bases': 'Text that smart replies draw on.',
+  Destinations: 'Where processed submissions are sent: signed webhooks, Slack, Discord.',
   'Public form endpoint': 'Where the world submits: no account, CORS, form posts.',
   Documentation: 'This document.',
 };

@@ -1,5 +1,6 @@
 import type { ApiScope } from '@intake/auth';
 import type { ErrorCode } from '@intake/common';
+import { DESTINATION_ROUTES } from '../destinations/destinations.openapi';
 import { ref, type JsonSchema, type QUERIES } from './openapi.schemas';
 
 /**
@@ -311,6 +312,39 @@ export const ROUTES: RouteDoc[] = [
       '200': {
         description: 'One page of events.',
         content: json(page('data', ref('AuditEvent'))),
+        headers: RATE,
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/dev/mailbox',
+    operationId: 'devMailbox',
+    tag: 'Account',
+    summary: 'Mail sent to you by the log mailer (development only)',
+    description:
+      'Only when no `SMTP_URL` is set and `NODE_ENV` is not `production` (404 otherwise): the last messages the log mailer kept that were addressed to the signed-in user, newest first.',
+    auth: session,
+    throttled: true,
+    responses: {
+      '200': {
+        description: 'Kept messages.',
+        content: json(
+          object({
+            messages: {
+              type: 'array',
+              items: object({
+                id: { type: 'string' },
+                to: { type: 'array', items: { type: 'string' } },
+                subject: { type: 'string' },
+                text: { type: 'string' },
+                html: { type: ['string', 'null'] },
+                headers: { type: 'object', additionalProperties: { type: 'string' } },
+                sent_at: { type: 'string', format: 'date-time' },
+              }),
+            },
+          }),
+        ),
         headers: RATE,
       },
     },
@@ -813,4 +847,5 @@ export const ROUTES: RouteDoc[] = [
     responses: { '200': { description: 'A minimal page.', content: { 'text/html': {} } } },
     errors: ['invalid_token', 'form_not_found'],
   },
+  ...DESTINATION_ROUTES,
 ];

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   unsupported_media_type: 415,
   /** The body parsed but broke the route's rules; `details` says which field and why. */
   validation_error: 422,
+  /** The action does not apply to this destination's type (e.g. a secret for a Slack destination). */
+  invalid_destination_type: 422,
   /** Too many requests; `retry_after` and the `Retry-After` header say when to come back. */
   rate_limited: 429,
   /** An unexpected failure on our side; the request id in the response locates it in the logs. */

@@ -5,6 +5,8 @@ import { AppConfig } from '@intake/config';
 import { maskEmails, maskEmailsDeep } from './mask-emails';
 import { requestIdOf } from './request-id';
 
+const ACCESS_LOG_LEVELS = new Set(['info', 'debug', 'trace']);
+
 /** Paths whose access logs would only be noise (probes). */
 const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 
@@ -27,9 +29,10 @@ function pathOf(url: string | undefined): string {
           level: config.env.LOG_LEVEL,
           genReqId: requestIdOf,
           wrapSerializers: false,
-          autoLogging: {
-            ignore: (request: IncomingMessage) => QUIET_PATHS.has(pathOf(request.url)),
-          },
+          // Access logs are info lines: above info, skip building them at all (ingest hot path).
+          autoLogging: ACCESS_LOG_LEVELS.has(config.env.LOG_LEVEL)
+            ? { ignore: (request: IncomingMessage) => QUIET_PATHS.has(pathOf(request.url)) }
+            : false,
           serializers: {
             req: (request: IncomingMessage & { id?: unknown }) => ({
               id: request.id,

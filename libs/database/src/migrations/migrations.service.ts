@@ -7,6 +7,8 @@ import { Migrator } from './migrator';
 export class MigrationsService {
   private readonly logger = new Logger(MigrationsService.name);
   private readonly migrator = new Migrator();
+  /** The migrations this build ships; they cannot change while it runs. */
+  private readonly expected = this.migrator.migrationNames();
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -30,6 +32,6 @@ export class MigrationsService {
           SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`
       : [];
     const applied = new Set(rows.map((row) => row.migration_name));
-    return this.migrator.migrationNames().filter((name) => !applied.has(name));
+    return this.expected.filter((name) => !applied.has(name));
   }
 }

@@ -37,15 +37,18 @@ export class PublishedForms {
     private readonly compiledForms: CompiledFormCache,
   ) {}
 
-  /** 401 `invalid_token` for a forged or malformed segment; 404 `form_not_found` when gone or disabled. */
+  /**
+   * 401 `invalid_token` for a forged or malformed segment; 404 `form_not_found` when gone or
+   * disabled. Entries are keyed by the verified segment, so a cached one skips the HMAC.
+   */
   async resolve(opaque: string): Promise<PublishedForm> {
-    const versionId = this.endpoints.decode(opaque);
-    if (!versionId) throw new AppError('invalid_token', 'This form endpoint is not valid');
     const now = Date.now();
-    let entry = this.entries.get(versionId);
+    let entry = this.entries.get(opaque);
     if (!entry || entry.expiresAt <= now) {
+      const versionId = this.endpoints.decode(opaque);
+      if (!versionId) throw new AppError('invalid_token', 'This form endpoint is not valid');
       entry = { published: await this.load(versionId), expiresAt: now + SETTINGS_TTL_MS };
-      this.entries.set(versionId, entry);
+      this.entries.set(opaque, entry);
     }
     if (!entry.published || !entry.published.form.enabled)
       throw new AppError('form_not_found', 'Form not found');
@@ -54,8 +57,8 @@ export class PublishedForms {
 
   /** Drops a form's cached settings after a change made here. */
   forget(formId: string): void {
-    for (const [versionId, entry] of this.entries) {
-      if (entry.published?.form.id === formId) this.entries.delete(versionId);
+    for (const [opaque, entry] of this.entries) {
+      if (entry.published?.form.id === formId) this.entries.delete(opaque);
     }
   }
 

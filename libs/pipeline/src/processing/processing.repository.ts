@@ -49,16 +49,23 @@ export class ProcessingRepository {
       SELECT
         (SELECT count(*)::int FROM submissions
           WHERE form_id = ${submission.formId}::uuid AND id <> ${submission.id}::uuid
-            AND created_at > ${submission.createdAt} - interval '24 hours' AND data = ${JSON.stringify(submission.data)}::jsonb) AS duplicates,
+            AND created_at > ${submission.createdAt}::timestamptz - interval '24 hours' AND data = ${JSON.stringify(submission.data)}::jsonb) AS duplicates,
         (SELECT max(created_at) FROM submissions
           WHERE form_id = ${submission.formId}::uuid AND id <> ${submission.id}::uuid AND ${ip}::text IS NOT NULL
-            AND metadata->>'ip' = ${ip} AND created_at <= ${submission.createdAt}
-            AND created_at > ${submission.createdAt} - interval '1 hour') AS previous`;
+            AND metadata->>'ip' = ${ip} AND created_at <= ${submission.createdAt}::timestamptz
+            AND created_at > ${submission.createdAt}::timestamptz - interval '1 hour') AS previous`;
     return {
       sameContentCount: row?.duplicates ?? 0,
       secondsSinceLastFromSameIp: row?.previous
         ? (submission.createdAt.getTime() - row.previous.getTime()) / 1000
         : null,
     };
+  }
+
+  async markOwnerNotified(submissionId: string): Promise<void> {
+    await this.prisma.submission.updateMany({
+      where: { id: submissionId, ownerNotifiedAt: null },
+      data: { ownerNotifiedAt: new Date() },
+    });
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { DeliveriesService } from '@intake/destinations';
 import { storedFieldsSchema } from '@intake/forms';
+import { OwnerNotifications } from '../notifications/owner-notifications';
 import { checkStandardSpam } from '../spam';
 import { ProcessingRepository, type SubmissionForProcessing } from './processing.repository';
 
@@ -10,24 +12,37 @@ interface SpamOutcome {
 }
 
 /**
- * Runs the pipeline for one submission. Idempotent: a submission already completed or
- * failed is left alone, so a job delivered twice (at-least-once) does its work once.
+ * Runs the pipeline for one submission. Idempotent: a job delivered twice (at-least-once)
+ * finds the submission completed and only re-checks that its deliveries are queued.
  */
 @Injectable()
 export class SubmissionProcessor {
-  constructor(private readonly repository: ProcessingRepository) {}
+  constructor(
+    private readonly repository: ProcessingRepository,
+    private readonly deliveries: DeliveriesService,
+    private readonly notifications: OwnerNotifications,
+  ) {}
 
   async process(submissionId: string): Promise<void> {
     const submission = await this.repository.load(submissionId);
-    // Deleted since it was queued, or finished by an earlier delivery of the same job.
+    // Deleted since it was queued, or given up on by an earlier delivery of the same job.
+    if (!submission || submission.processingStatus === 'failed') return;
+    let completed: SubmissionForProcessing = submission;
+    if (submission.processingStatus !== 'completed') {
+      const spam = await this.spamVerdict(submission);
+      completed = {
+        ...submission,
+        ...(await this.repository.finish(submissionId, { ...spam, processingReason: null })),
+      };
+    }
+    // The steps below also run again after a crash between them; each keeps its own record.
     if (
-      !submission ||
-      submission.processingStatus === 'completed' ||
-      submission.processingStatus === 'failed'
-    )
-      return;
-    const spam = await this.spamVerdict(submission);
-    await this.repository.finish(submissionId, { ...spam, processingReason: null });
+      !completed.spam &&
+      (await this.notifications.notifySubmission(completed, completed.form)) === 'sent'
+    ) {
+      await this.repository.markOwnerNotified(submissionId);
+    }
+    await this.deliveries.enqueueFor(submissionId);
   }
 
   fail(submissionId: string, reason: string): Promise<void> {

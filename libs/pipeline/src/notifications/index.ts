@@ -1,0 +1,3 @@
+export * from './notifications.module';
+export * from './owner-notification-mail';
+export * from './owner-notifications';
