@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { AppConfig, loadConfig } from '@intake/config';
-import { MigrationsService, PrismaService } from '@intake/database';
+import { PrismaService } from '@intake/database';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 import { createTestDatabase } from './test-database';
@@ -37,7 +37,6 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     abortOnError: false,
   });
   configureApp(app, config);
-  await app.get(MigrationsService).applyPending();
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {

@@ -19,6 +19,7 @@ import { DatabaseModule } from '@intake/database';
 import { FormsModule } from '@intake/forms';
 import { devMailboxEnabled, MailModule } from '@intake/mail';
 import { PipelineModule } from '@intake/pipeline';
+import { RealtimeModule } from '@intake/realtime';
 import { RetentionModule, SubmissionsModule } from '@intake/submissions';
 import { ApiKeysController } from './account/api-keys.controller';
 import { AuditLogController } from './account/audit-log.controller';
@@ -56,6 +57,7 @@ export class AppModule {
         RedisModule,
         CryptoModule,
         MailModule,
+        RealtimeModule,
         RateLimitModule,
         AuditModule,
         AuthModule,

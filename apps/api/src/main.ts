@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { exitOnStartupFailure, loadConfig } from '@intake/config';
-import { MigrationsService } from '@intake/database';
 import { AppModule } from './app.module';
 import { configureApp } from './configure-app';
 
@@ -17,7 +16,6 @@ async function bootstrap(): Promise<void> {
   });
   configureApp(app, config);
   const logger = app.get(Logger);
-  if (config.migrateOnBoot) await app.get(MigrationsService).applyPending();
 
   const server = await app.listen(config.env.PORT, config.env.HOST ?? '::');
   // Bounded timeouts so slow or idle clients cannot hold sockets forever (slowloris).

@@ -28,8 +28,6 @@ async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): P
     abortOnError: false,
   });
   try {
-    // The embedded database may be brand new: bring it up to date as `npm start` would.
-    if (config.migrateOnBoot) await app.get(MigrationsService).applyPending();
     return await work(app);
   } finally {
     await app.close();

@@ -1,14 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@intake/config';
-import { LoggingModule } from '@intake/common';
+import { LoggingModule, RedisModule } from '@intake/common';
 import { DatabaseModule } from '@intake/database';
 import { MailModule } from '@intake/mail';
 import { PipelineModule } from '@intake/pipeline';
+import { RealtimeModule } from '@intake/realtime';
 import { RetentionModule } from '@intake/submissions';
 
 /**
- * The job runner: consumes the submission processing queue (PipelineModule) and prunes
- * expired submissions and idempotency keys on a schedule (RetentionModule).
+ * The job runner: consumes the submission processing and delivery queues (PipelineModule),
+ * publishes owner events for the api's sockets (RealtimeModule, via Redis when set) and
+ * prunes expired submissions and idempotency keys on a schedule (RetentionModule).
  */
 @Module({})
 export class WorkerModule {
@@ -19,7 +21,9 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         LoggingModule,
         DatabaseModule,
+        RedisModule,
         MailModule,
+        RealtimeModule,
         RetentionModule.register({ when: 'always' }),
         PipelineModule.register({ runJobs: true }),
       ],

@@ -9,9 +9,11 @@ import { AppConfig } from '@intake/config';
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
   readonly client: Redis | null;
+  readonly keyPrefix: string;
 
   constructor(@Inject(AppConfig) config: AppConfig) {
     const url = config.env.REDIS_URL;
+    this.keyPrefix = config.env.REDIS_KEY_PREFIX;
     this.client = url
       ? new Redis(url, {
           keyPrefix: config.env.REDIS_KEY_PREFIX,

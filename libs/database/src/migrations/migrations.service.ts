@@ -1,16 +1,28 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '@intake/config';
 import { PrismaService } from '../prisma.service';
 import { Migrator } from './migrator';
 
-/** Applies and inspects this deployment's migrations over the application's own connection. */
+/**
+ * Applies and inspects this deployment's migrations over the application's own connection.
+ * With `MIGRATE_ON_BOOT` (the embedded default) every process applies them while its modules
+ * initialise, before any job loop or HTTP listener starts.
+ */
 @Injectable()
-export class MigrationsService {
+export class MigrationsService implements OnModuleInit {
   private readonly logger = new Logger(MigrationsService.name);
   private readonly migrator = new Migrator();
   /** The migrations this build ships; they cannot change while it runs. */
   private readonly expected = this.migrator.migrationNames();
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.migrateOnBoot) await this.applyPending();
+  }
 
   async applyPending(): Promise<string[]> {
     const connection = this.prisma.openMigrationConnection();

@@ -1,0 +1,3 @@
+export * from './owner-event';
+export * from './owner-events';
+export * from './realtime.module';
