@@ -1,3 +1,5 @@
+export * from './ai/ai-client';
+export * from './ai/language-detection';
 export * from './jobs/backoff';
 export * from './jobs/job-queue.repository';
 export * from './jobs/job-runner';

@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationsModule } from '@intake/destinations';
+import { AiClient } from './ai/ai-client';
+import { AiSteps } from './ai/ai-steps';
 import { JobQueueRepository } from './jobs/job-queue.repository';
 import { NotificationsModule } from './notifications/notifications.module';
 import { JobRunner, RUN_JOBS } from './jobs/job-runner';
@@ -21,6 +23,8 @@ export class PipelineModule {
       ],
       providers: [
         { provide: RUN_JOBS, useValue: options.runJobs },
+        AiClient,
+        AiSteps,
         JobQueueRepository,
         JobRunner,
         ProcessingRepository,

@@ -83,7 +83,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private async handle(job: ClaimedJob): Promise<void> {
     try {
-      await this.processor.process(job.submissionId);
+      await this.processor.process(job.submissionId, job.attempts);
       await this.queue.complete(job.id);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type Form, type FormVersion, type Submission } from '@intake/database';
+import {
+  PrismaService,
+  type Form,
+  type FormVersion,
+  type KnowledgeBase,
+  type Prisma,
+  type ReplyStatus,
+  type Submission,
+} from '@intake/database';
 
-export type SubmissionForProcessing = Submission & { form: Form; version: FormVersion };
+export type SubmissionForProcessing = Submission & {
+  form: Form & { user: { locale: string }; knowledgeBase: KnowledgeBase | null };
+  version: FormVersion;
+};
+
+/** Everything the processing step decides, written at once when the submission completes. */
+export interface ProcessingOutcome {
+  spam: boolean;
+  spamConfidence: number | null;
+  spamReason: string | null;
+  processingReason: string | null;
+  detectedLanguage: string | null;
+  translatedData?: Prisma.InputJsonObject;
+  replyStatus?: ReplyStatus;
+  replySubject?: string;
+  replyContent?: string;
+}
 
 /** System context: the worker acts for every owner, one submission at a time. */
 @Injectable()
@@ -11,19 +35,14 @@ export class ProcessingRepository {
   load(submissionId: string): Promise<SubmissionForProcessing | null> {
     return this.prisma.submission.findUnique({
       where: { id: submissionId },
-      include: { form: true, version: true },
+      include: {
+        form: { include: { user: { select: { locale: true } }, knowledgeBase: true } },
+        version: true,
+      },
     });
   }
 
-  async finish(
-    submissionId: string,
-    outcome: {
-      spam: boolean;
-      spamConfidence: number | null;
-      spamReason: string | null;
-      processingReason: string | null;
-    },
-  ): Promise<Submission> {
+  async finish(submissionId: string, outcome: ProcessingOutcome): Promise<Submission> {
     return this.prisma.submission.update({
       where: { id: submissionId },
       data: { ...outcome, processingStatus: 'completed' },
@@ -60,6 +79,20 @@ export class ProcessingRepository {
         ? (submission.createdAt.getTime() - row.previous.getTime()) / 1000
         : null,
     };
+  }
+
+  /**
+   * Records how an auto reply's sending ended. Only from `awaiting_delivery`, so a retried
+   * job that finds `delivered` does not send again.
+   */
+  async markReplySent(
+    submissionId: string,
+    status: 'delivered' | 'delivery_failed',
+  ): Promise<void> {
+    await this.prisma.submission.updateMany({
+      where: { id: submissionId, replyStatus: 'awaiting_delivery' },
+      data: { replyStatus: status, repliedAt: status === 'delivered' ? new Date() : null },
+    });
   }
 
   async markOwnerNotified(submissionId: string): Promise<void> {
