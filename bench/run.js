@@ -6,12 +6,14 @@
 const autocannon = require('autocannon');
 const { execFileSync, spawn } = require('node:child_process');
 const { createHash, randomBytes } = require('node:crypto');
+const http = require('node:http');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
 const { join } = require('node:path');
 const { Client } = require('pg');
+const { Webhook } = require('standardwebhooks');
 
 const root = join(__dirname, '..');
 const resultsDir = join(__dirname, 'results');
@@ -28,9 +30,21 @@ const INGEST = {
   // Discarded, as above; also fills the tables' first pages and the GIN index's pending list.
   warmupRequests: Number(process.env.BENCH_INGEST_WARMUP ?? 2_000),
 };
-// Which benchmarks to run: a comma-separated subset of readyz, api-keys, ingest (default all).
+// The pipeline benchmark: submissions per throughput batch, and the paced stream for latency.
+const PIPELINE = {
+  submissions: Number(process.env.BENCH_PIPELINE_SUBMISSIONS ?? 3_000),
+  ingestConnections: 50,
+  paceRate: Number(process.env.BENCH_PIPELINE_RATE ?? 20),
+  paceSeconds: Number(process.env.BENCH_PIPELINE_SECONDS ?? 10),
+  // A batch (or the stream's last webhook) that takes longer fails the run.
+  timeoutMs: 180_000,
+};
+// Which benchmarks to run: a comma-separated subset of readyz, api-keys, ingest, pipeline
+// (default all).
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'readyz,api-keys,ingest').split(',').map((name) => name.trim()),
+  (process.env.BENCH_ONLY ?? 'readyz,api-keys,ingest,pipeline')
+    .split(',')
+    .map((name) => name.trim()),
 );
 // A directory: both servers run with --cpu-prof and write their profiles on exit to its
 // api/ and baseline/ subdirectories (read them with Chrome DevTools or speedscope).
@@ -408,6 +422,8 @@ async function main() {
   const appDatabaseUrl = new URL(databaseUrl);
   appDatabaseUrl.searchParams.set('schema', schema);
   const unlimited = '1000000'; // the bench measures throughput, not the rate limiter's refusals
+  // Shared with the pipeline's workers: they open the destinations' sealed webhook secrets.
+  const secretKey = randomBytes(32).toString('base64');
   const profile = (name) =>
     CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, name)}`] : [];
   const app = startChild('intake api', [...profile('api'), 'dist/apps/api/src/main.js'], {
@@ -416,7 +432,11 @@ async function main() {
     HOST: '127.0.0.1',
     PORT: String(appPort),
     LOG_LEVEL: 'warn',
-    SECRET_KEY: randomBytes(32).toString('base64'),
+    SECRET_KEY: secretKey,
+    // Processing is the worker processes' job (the pipeline benchmark starts them).
+    JOBS_IN_API: 'false',
+    // The pipeline benchmark's webhook receiver listens on 127.0.0.1.
+    ...(ONLY.has('pipeline') ? { ALLOW_PRIVATE_DESTINATIONS: 'true' } : {}),
     SESSION_RATE_LIMIT_PER_MINUTE: unlimited,
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: unlimited,
     API_KEY_RATE_LIMIT_PER_MINUTE: unlimited,
@@ -506,6 +526,15 @@ async function main() {
       };
     }
   }
+
+  const pipeline = ONLY.has('pipeline')
+    ? await pipelineBench(appUrl, seeded, {
+        DATABASE_URL: appDatabaseUrl.toString(),
+        SECRET_KEY: secretKey,
+        ALLOW_PRIVATE_DESTINATIONS: 'true',
+        LOG_LEVEL: 'warn',
+      })
+    : null;
 
   const context = {
     date: new Date().toISOString(),
@@ -629,6 +658,330 @@ async function main() {
           `${rps(intake.accepted)} + ${rps(baseline.accepted)} 201s, all stored; targets: ${verdict}\n`,
       );
     }
+  }
+  if (pipeline) {
+    write('pipeline', {
+      benchmark:
+        'standard pipeline: worker processes (node dist/apps/worker/src/main.js) processing ' +
+        'submissions (spam protection on, standard) and delivering a signed webhook to a local receiver',
+      ...context,
+      load: {
+        submissions_per_batch: PIPELINE.submissions,
+        ingest_connections: PIPELINE.ingestConnections,
+        latency_stream: `${PIPELINE.paceRate}/s for ${PIPELINE.paceSeconds} s`,
+        tool: context.load.tool,
+      },
+      ...pipeline,
+    });
+    for (const [name, run] of Object.entries(pipeline.throughput)) {
+      process.stdout.write(
+        `pipeline ${name}: ${rps(run.jobs_per_sec)} jobs/s end to end (processed and delivered), ` +
+          `${rps(run.processed_per_sec)} processed/s; ${rps(run.submissions)} submissions in ${run.duration_s} s\n`,
+      );
+    }
+    const { latency } = pipeline;
+    process.stdout.write(
+      `pipeline latency (201 to webhook, ${latency.workers} workers, ${latency.rate_per_sec}/s): ` +
+        `p50 ${latency.p50_ms} / p99 ${latency.p99_ms} / max ${latency.max_ms} ms over ${latency.submissions} submissions\n`,
+    );
+  }
+}
+
+/** Stops a child gracefully (SIGTERM), or kills it after 10 s. */
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Pipeline: worker processes take the outbox, process, and deliver a signed webhook.
+// ---------------------------------------------------------------------------------------
+
+/**
+ * A webhook receiver on 127.0.0.1 that verifies every delivery with the Standard Webhooks
+ * package (a bad signature fails the run), de-duplicates on the `webhook-id` and notes when
+ * each submission's event first arrived.
+ */
+async function startWebhookReceiver() {
+  const receiver = {
+    secrets: new Map(),
+    firstSeen: new Map(),
+    webhookIds: new Set(),
+    requests: 0,
+    problems: [],
+  };
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const at = performance.now();
+      receiver.requests += 1;
+      const body = Buffer.concat(chunks).toString('utf8');
+      const secret = receiver.secrets.get(req.url);
+      try {
+        const event = new Webhook(secret).verify(body, {
+          'webhook-id': String(req.headers['webhook-id']),
+          'webhook-timestamp': String(req.headers['webhook-timestamp']),
+          'webhook-signature': String(req.headers['webhook-signature']),
+        });
+        receiver.webhookIds.add(req.headers['webhook-id']);
+        const id = event.data.submission.id;
+        if (!receiver.firstSeen.has(id)) receiver.firstSeen.set(id, at);
+        res.writeHead(204).end();
+      } catch (error) {
+        receiver.problems.push(`${req.url}: ${error.message}`);
+        res.writeHead(400).end();
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${server.address().port}`;
+  receiver.close = () => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(() => resolve()));
+  };
+  return receiver;
+}
+
+/** Submissions of a form by processing status, and its deliveries by status. */
+async function pipelineCounts(formId) {
+  const {
+    rows: [row],
+  } = await admin.query(
+    `SELECT
+       (SELECT count(*)::int FROM "${schema}".submissions WHERE form_id = $1) AS submissions,
+       (SELECT count(*)::int FROM "${schema}".submissions WHERE form_id = $1 AND processing_status = 'pending') AS pending,
+       (SELECT count(*)::int FROM "${schema}".submissions WHERE form_id = $1 AND processing_status = 'completed') AS completed,
+       (SELECT count(*)::int FROM "${schema}".submissions WHERE form_id = $1 AND spam) AS spam,
+       (SELECT count(*)::int FROM "${schema}".deliveries d JOIN "${schema}".destinations t ON t.id = d.destination_id
+          WHERE t.form_id = $1) AS deliveries,
+       (SELECT count(*)::int FROM "${schema}".deliveries d JOIN "${schema}".destinations t ON t.id = d.destination_id
+          WHERE t.form_id = $1 AND d.status = 'delivered') AS delivered`,
+    [formId],
+  );
+  return row;
+}
+
+async function pipelineBench(appUrl, { sessionCookie, csrf }, workerEnv) {
+  const {
+    json: { secret: apiKey },
+  } = await call(`${appUrl}/account/api-keys`, {
+    method: 'POST',
+    body: { name: 'bench pipeline key', scopes: ['forms:write', 'destinations:write'] },
+    headers: { cookie: sessionCookie, 'x-csrf-token': csrf },
+  });
+  const bearer = { authorization: `Bearer ${apiKey}` };
+  const receiver = await startWebhookReceiver();
+  let formCount = 0;
+  /**
+   * A fresh form per run, so the spam check's look-back (same content, same IP) sees only
+   * that run's submissions. Spam protection on, standard strategy; the destination includes
+   * spam, so every submission gets exactly one delivery whatever the verdict (the same IP
+   * sends hundreds a second here, which the check may rightly call spam).
+   */
+  const newForm = async () => {
+    formCount += 1;
+    const { json } = await call(`${appUrl}/api/forms`, {
+      method: 'POST',
+      body: {
+        name: 'Bench pipeline',
+        slug: `bench-pipeline-${formCount}`,
+        fields_schema: CONTACT_SCHEMA,
+        ip_rate_limit: 0,
+        spam_protection_enabled: true,
+        spam_protection_strategy: 'standard',
+      },
+      headers: bearer,
+    });
+    const path = `/hook/${formCount}`;
+    const {
+      json: { destination },
+    } = await call(`${appUrl}/api/forms/${json.form.id}/destinations`, {
+      method: 'POST',
+      body: {
+        name: 'Bench receiver',
+        type: 'webhook',
+        url: `${receiver.url}${path}`,
+        include_spam: true,
+      },
+      headers: bearer,
+    });
+    receiver.secrets.set(path, destination.secret);
+    return { id: json.form.id, url: `${appUrl}${new URL(json.form.endpoint).pathname}` };
+  };
+  let sequence = 0;
+  const submissionBody = () =>
+    JSON.stringify({
+      email: `ada-${++sequence}@example.com`,
+      name: 'Ada Lovelace',
+      message: `Hello! Message ${sequence}: I would like to know more about your analytical engine.`,
+    });
+  const workers = [];
+  const startWorkers = (count) => {
+    for (let i = 0; i < count; i++)
+      workers.push(
+        startChild(`worker ${workers.length + 1}`, ['dist/apps/worker/src/main.js'], workerEnv),
+      );
+  };
+  const stopWorkers = async () => {
+    await Promise.all(workers.map(stopChild));
+    workers.length = 0;
+  };
+  const checkWorkers = () => {
+    const dead = workers.find((w) => w.exitCode !== null || w.signalCode !== null);
+    if (dead)
+      throw new Error(`${dead.name} exited (${dead.exitCode ?? dead.signalCode}):\n${dead.output}`);
+  };
+  /** Every submission completed, exactly one delivery each and all delivered. */
+  const finished = (counts, expected) =>
+    counts.completed === expected &&
+    counts.deliveries === expected &&
+    counts.delivered === expected;
+
+  try {
+    // Throughput: a batch stored first (no worker running), then N workers drain it.
+    const throughput = {};
+    for (const workerCount of [1, 2]) {
+      const form = await newForm();
+      const result = await autocannon({
+        url: form.url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        connections: PIPELINE.ingestConnections,
+        amount: PIPELINE.submissions,
+        requests: [{ setupRequest: (request) => ({ ...request, body: submissionBody() }) }],
+      });
+      const accepted = result.statusCodeStats['201']?.count ?? 0;
+      const stored = await pipelineCounts(form.id);
+      if (
+        accepted !== PIPELINE.submissions ||
+        stored.submissions !== accepted ||
+        stored.pending !== accepted
+      )
+        throw new Error(`pipeline batch: ${accepted} accepted, counts ${JSON.stringify(stored)}`);
+
+      startWorkers(workerCount);
+      const spawned = performance.now();
+      const deadline = Date.now() + PIPELINE.timeoutMs;
+      let first = null;
+      let processedAt = null;
+      let counts;
+      for (;;) {
+        checkWorkers();
+        counts = await pipelineCounts(form.id);
+        const now = performance.now();
+        // The clock starts at the first claim, so the workers' boot is not counted.
+        if (first === null && counts.pending < PIPELINE.submissions) first = now;
+        if (processedAt === null && counts.completed === PIPELINE.submissions) processedAt = now;
+        if (finished(counts, PIPELINE.submissions)) break;
+        if (Date.now() > deadline)
+          throw new Error(
+            `pipeline batch (${workerCount} workers) not done in time: ${JSON.stringify(counts)}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const seconds = (performance.now() - first) / 1000;
+      throughput[`workers_${workerCount}`] = {
+        workers: workerCount,
+        submissions: PIPELINE.submissions,
+        jobs_per_sec: Math.round(PIPELINE.submissions / seconds),
+        processed_per_sec: Math.round(PIPELINE.submissions / ((processedAt - first) / 1000)),
+        duration_s: Math.round(seconds * 100) / 100,
+        boot_to_first_claim_s: Math.round(first - spawned) / 1000,
+        spam: counts.spam,
+        delivered: counts.delivered,
+      };
+      // The 2 workers stay up for the latency run.
+      if (workerCount === 1) await stopWorkers();
+    }
+
+    // Latency: a paced stream, with the 2 workers idle and polling; from each 201 to the
+    // first arrival of that submission's webhook at the receiver.
+    const form = await newForm();
+    const total = PIPELINE.paceRate * PIPELINE.paceSeconds;
+    const acknowledged = new Map();
+    const start = performance.now();
+    const posts = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / PIPELINE.paceRate;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+      posts.push(
+        fetch(form.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: submissionBody(),
+        }).then(async (response) => {
+          const at = performance.now();
+          const json = await response.json();
+          if (response.status !== 201)
+            throw new Error(`latency stream: ${response.status} ${JSON.stringify(json)}`);
+          acknowledged.set(json.id, at);
+        }),
+      );
+    }
+    await Promise.all(posts);
+    const sent = performance.now() - start;
+    const deadline = Date.now() + PIPELINE.timeoutMs;
+    // Until every webhook arrived and every delivery is recorded as delivered (the worker
+    // records the outcome just after the receiver's answer).
+    let counts;
+    for (;;) {
+      checkWorkers();
+      counts = await pipelineCounts(form.id);
+      const arrived = [...acknowledged.keys()].every((id) => receiver.firstSeen.has(id));
+      if (arrived && finished(counts, total)) break;
+      if (Date.now() > deadline)
+        throw new Error(`latency stream: not done in time: ${JSON.stringify(counts)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const latencies = [...acknowledged]
+      .map(([id, at]) => receiver.firstSeen.get(id) - at)
+      .sort((a, b) => a - b);
+    const percentile = (p) =>
+      Math.round(
+        latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)],
+      );
+    const latency = {
+      workers: 2,
+      rate_per_sec: PIPELINE.paceRate,
+      submissions: total,
+      sent_in_s: Math.round(sent / 10) / 100,
+      p50_ms: percentile(50),
+      p90_ms: percentile(90),
+      p99_ms: percentile(99),
+      max_ms: Math.round(latencies[latencies.length - 1]),
+      min_ms: Math.round(latencies[0]),
+      spam: counts.spam,
+    };
+
+    // Every event of every run arrived, once per webhook-id, and verified.
+    const expected = 2 * PIPELINE.submissions + total;
+    if (receiver.problems.length > 0)
+      throw new Error(`receiver: ${receiver.problems.slice(0, 3).join('; ')}`);
+    if (receiver.webhookIds.size !== expected || receiver.firstSeen.size !== expected)
+      throw new Error(
+        `receiver: ${receiver.webhookIds.size} webhook-ids, ${receiver.firstSeen.size} submissions, expected ${expected}`,
+      );
+    return {
+      throughput,
+      scaling: ratio(throughput.workers_2.jobs_per_sec, throughput.workers_1.jobs_per_sec),
+      latency,
+      verified: {
+        submissions: expected,
+        distinct_webhook_ids: receiver.webhookIds.size,
+        webhook_requests: receiver.requests,
+      },
+    };
+  } finally {
+    await stopWorkers();
+    await receiver.close();
   }
 }
 
