@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { exitOnStartupFailure, loadConfig } from '@intake/config';
+import { developmentSettingWarnings, exitOnStartupFailure, loadConfig } from '@intake/config';
 import { AppModule } from './app.module';
 import { configureApp } from './configure-app';
 
@@ -29,6 +29,7 @@ async function bootstrap(): Promise<void> {
     setTimeout(() => process.exit(1), config.env.SHUTDOWN_GRACE_MS).unref(),
   );
 
+  for (const warning of developmentSettingWarnings(config.env)) logger.warn(warning);
   logger.log(`Intake is listening on ${config.publicUrl} (database: ${config.database.kind})`);
   logger.log(
     `Create the first account: curl -sS -X POST ${config.publicUrl}/auth/signup -H 'Content-Type: application/json' ` +

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { exitOnStartupFailure, loadConfig } from '@intake/config';
+import { developmentSettingWarnings, exitOnStartupFailure, loadConfig } from '@intake/config';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
@@ -15,6 +15,7 @@ async function bootstrap(): Promise<void> {
   // SIGTERM/SIGINT close the context (and its database pool) and let the process exit.
   app.enableShutdownHooks();
   await app.init();
+  for (const warning of developmentSettingWarnings(config.env)) logger.warn(warning);
   logger.log(`Intake worker started (database: ${config.database.kind})`);
 }
 

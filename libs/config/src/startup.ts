@@ -17,3 +17,12 @@ export function exitOnStartupFailure(what: string) {
     process.exit(1);
   };
 }
+
+/** Settings that weaken security for development; each process logs these loudly at boot. */
+export function developmentSettingWarnings(env: { ALLOW_PRIVATE_DESTINATIONS: boolean }): string[] {
+  return env.ALLOW_PRIVATE_DESTINATIONS
+    ? [
+        'ALLOW_PRIVATE_DESTINATIONS is on: destinations may reach private and loopback addresses. Never use this in production.',
+      ]
+    : [];
+}
