@@ -10,3 +10,4 @@ export * from './http/security-headers';
 export * from './logging/request-id';
 export * from './validation/pagination';
 export * from './validation/uuid-param';
+export * from './queue/leased-queue-consumer';
