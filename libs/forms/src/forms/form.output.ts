@@ -1,5 +1,5 @@
-import type { Prisma } from '@intake/database';
-import type { FormRecord } from './forms.repository';
+import type { FormSettings } from './form-fields';
+import { storedFieldsSchema, type FormRecord } from './forms.repository';
 
 export interface FormSummaryOutput {
   id: string;
@@ -11,23 +11,9 @@ export interface FormSummaryOutput {
   created_at: string;
 }
 
-export interface FormOutput extends FormSummaryOutput {
-  enabled: boolean;
+/** A form as the API shows it: its settings, in API names, plus what the server keeps. */
+export interface FormOutput extends FormSummaryOutput, FormSettings {
   version: number;
-  fields_schema: Prisma.JsonValue;
-  spam_protection_enabled: boolean;
-  spam_protection_strategy: 'standard' | 'intelligent';
-  intent: string | null;
-  localisation_enabled: boolean;
-  smart_reply_enabled: boolean;
-  smart_replies_mode: 'draft' | 'auto';
-  smart_reply_email_field: string | null;
-  knowledge_base_id: string | null;
-  allowed_origins: string[];
-  redirect_url: string | null;
-  retention_days: number | null;
-  notify_emails: string[];
-  ip_rate_limit: number;
   updated_at: string;
   /** Only when a token was just created or replaced: shown once. */
   submission_token?: string;
@@ -55,16 +41,14 @@ export function toFormSummaryOutput(
   };
 }
 
-export function toFormOutput(
-  form: FormRecord,
-  endpoint: string,
-  submissionCount: number,
-): FormOutput {
+/** The stored form's settings in API names (what PUT merges into and the output shows). */
+export function formSettingsOf(form: FormRecord): FormSettings {
   return {
-    ...toFormSummaryOutput(form, endpoint, submissionCount),
+    name: form.name,
+    slug: form.slug,
+    visibility: form.visibility,
     enabled: form.enabled,
-    version: form.currentVersion,
-    fields_schema: currentVersionOf(form).fieldsSchema,
+    fields_schema: storedFieldsSchema(currentVersionOf(form)),
     spam_protection_enabled: form.spamProtectionEnabled,
     spam_protection_strategy: form.spamProtectionStrategy,
     intent: form.intent,
@@ -78,6 +62,18 @@ export function toFormOutput(
     retention_days: form.retentionDays,
     notify_emails: form.notifyEmails,
     ip_rate_limit: form.ipRateLimit,
+  };
+}
+
+export function toFormOutput(
+  form: FormRecord,
+  endpoint: string,
+  submissionCount: number,
+): FormOutput {
+  return {
+    ...toFormSummaryOutput(form, endpoint, submissionCount),
+    ...formSettingsOf(form),
+    version: form.currentVersion,
     updated_at: form.updatedAt.toISOString(),
   };
 }

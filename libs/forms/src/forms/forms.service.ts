@@ -11,17 +11,13 @@ import type { CreateFormInput, FormSettings, UpdateFormInput } from './form-fiel
 import { assertConsistentSettings } from './form-settings';
 import {
   currentVersionOf,
+  formSettingsOf,
   toFormOutput,
   toFormSummaryOutput,
   type FormOutput,
   type FormSummaryOutput,
 } from './form.output';
-import {
-  FormsRepository,
-  storedFieldsSchema,
-  type FormData,
-  type FormRecord,
-} from './forms.repository';
+import { FormsRepository, type FormData, type FormRecord } from './forms.repository';
 import { PublishedForms } from './published-forms';
 
 /** API names -> columns, for every setting except `fields_schema` (which lives on versions). */
@@ -44,29 +40,6 @@ function columnsOf(settings: FormSettings): FormData {
     retentionDays: settings.retention_days,
     notifyEmails: settings.notify_emails,
     ipRateLimit: settings.ip_rate_limit,
-  };
-}
-
-function settingsOf(form: FormRecord): FormSettings {
-  return {
-    name: form.name,
-    slug: form.slug,
-    visibility: form.visibility,
-    enabled: form.enabled,
-    fields_schema: storedFieldsSchema(currentVersionOf(form)),
-    spam_protection_enabled: form.spamProtectionEnabled,
-    spam_protection_strategy: form.spamProtectionStrategy,
-    intent: form.intent,
-    localisation_enabled: form.localisationEnabled,
-    smart_reply_enabled: form.smartReplyEnabled,
-    smart_replies_mode: form.smartRepliesMode,
-    smart_reply_email_field: form.smartReplyEmailField,
-    knowledge_base_id: form.knowledgeBaseId,
-    allowed_origins: form.allowedOrigins,
-    redirect_url: form.redirectUrl,
-    retention_days: form.retentionDays,
-    notify_emails: form.notifyEmails,
-    ip_rate_limit: form.ipRateLimit,
   };
 }
 
@@ -140,7 +113,7 @@ export class FormsService {
     client: AuditClient,
   ): Promise<FormOutput> {
     const form = await this.find(ownerId, formId);
-    const current = settingsOf(form);
+    const current = formSettingsOf(form);
     const next: FormSettings = { ...current, ...input };
     await this.assertConsistent(ownerId, next);
     const schemaChanged =
