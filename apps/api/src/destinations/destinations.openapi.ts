@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createDestinationInput, DELIVERY_FAILURE_REASONS } from '@intake/destinations';
-import type { RouteDoc } from '../openapi/openapi.routes';
+import type { RouteDoc } from '../openapi/openapi.route-types';
 import { ref, type JsonSchema } from '../openapi/openapi.schemas';
 
 /**
