@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-port=${SMOKE_PORT:-38080}
+# A port nobody listens on, so a stray server cannot answer in this run's place.
+port=${SMOKE_PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
 data=$(mktemp -d)
 log="$data/intake.log"
 jar="$data/cookies"
@@ -35,10 +36,12 @@ echo "signed up, created an API key and used it"
 if grep -q "$secret\|${secret#ik_live_}" "$log"; then echo "API key secret found in the log"; exit 1; fi
 if grep -q 'smoke@example.com' "$log"; then echo "unmasked e-mail found in the log"; exit 1; fi
 
-# npm forwards SIGTERM to the server, which drains and then exits by the signal (143).
+# npm forwards SIGTERM to the server (the start script execs node), which drains and then
+# exits by the signal (143).
 kill -TERM "$pid"
 status=0
 wait "$pid" || status=$?
+if curl -s -o /dev/null "$base/healthz"; then echo "Intake is still serving after SIGTERM"; exit 1; fi
 trap 'rm -rf "$data"' EXIT
 if [[ $status -ne 0 && $status -ne 143 ]]; then cat "$log"; echo "Intake exited with $status on SIGTERM"; exit 1; fi
 if grep -q '"level":50' "$log"; then cat "$log"; echo "errors logged"; exit 1; fi
