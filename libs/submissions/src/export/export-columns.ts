@@ -1,19 +1,5 @@
-import { z } from 'zod';
 import type { FormVersion, Prisma, Submission } from '@intake/database';
-
-/**
- * Only what the export needs from a stored `fields_schema`. Versions are immutable and were
- * validated when saved; reading them loosely means a later, stricter validator can never
- * make an old form unexportable.
- */
-const storedFields = z.object({
-  fields: z.array(
-    z.looseObject({
-      name: z.string(),
-      rules: z.array(z.looseObject({ op: z.string() })).default([]),
-    }),
-  ),
-});
+import { storedFieldsSchema } from '@intake/forms';
 
 const LEADING_COLUMNS = ['id', 'created_at', 'form_version', 'spam', 'processing_status'] as const;
 const METADATA_KEYS = ['ip', 'user_agent', 'referer', 'origin'] as const;
@@ -33,8 +19,7 @@ export interface CsvLayout {
  * Values of fields only older versions had are left out here; NDJSON carries them.
  */
 export function csvLayout(latest: FormVersion): CsvLayout {
-  const fields = storedFields
-    .parse(latest.fieldsSchema)
+  const fields = storedFieldsSchema(latest)
     .fields.filter((field) => !field.rules.some((rule) => rule.op === 'honeypot'))
     .map((field) => field.name);
   const taken = new Set<string>([...LEADING_COLUMNS, ...TRAILING_COLUMNS]);
