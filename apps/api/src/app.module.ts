@@ -23,6 +23,7 @@ import { RealtimeModule } from '@intake/realtime';
 import { RetentionModule, SubmissionsModule } from '@intake/submissions';
 import { ApiKeysController } from './account/api-keys.controller';
 import { AuditLogController } from './account/audit-log.controller';
+import { SessionsController } from './account/sessions.controller';
 import { AuthController } from './auth/auth.controller';
 import { DeliveriesController } from './destinations/deliveries.controller';
 import { DestinationsController } from './destinations/destinations.controller';
@@ -79,6 +80,7 @@ export class AppModule {
         AuthController,
         ApiKeysController,
         AuditLogController,
+        SessionsController,
         FormsController,
         KnowledgeBasesController,
         // Before SubmissionsController: its `:id` would otherwise take `export`.

@@ -5,6 +5,7 @@ import { AuthGuard } from './guards/auth.guard';
 import { LoginGate } from './login/login-gate';
 import { PasswordHasher } from './passwords/password-hasher';
 import { Csrf } from './sessions/csrf';
+import { SessionControl } from './sessions/session-control.service';
 import { SessionCookie } from './sessions/session-cookie';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
@@ -20,6 +21,7 @@ import { UsersRepository } from './users/users.repository';
     Csrf,
     LoginGate,
     PasswordHasher,
+    SessionControl,
     SessionCookie,
     SessionsRepository,
     SessionsService,
@@ -31,6 +33,7 @@ import { UsersRepository } from './users/users.repository';
     AuthGuard,
     Csrf,
     PasswordHasher,
+    SessionControl,
     SessionCookie,
     SessionsService,
     UsersRepository,

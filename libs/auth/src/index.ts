@@ -11,6 +11,7 @@ export * from './principal';
 export * from './principal.decorators';
 export * from './scopes';
 export * from './sessions/csrf';
+export * from './sessions/session-control.service';
 export * from './sessions/session-cookie';
 export * from './sessions/sessions.service';
 export * from './users/accounts.service';

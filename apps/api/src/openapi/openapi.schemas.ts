@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS, auditLogQuery } from '@intake/audit';
-import { API_SCOPES, createApiKeyInput, loginInput, signupInput } from '@intake/auth';
+import {
+  API_SCOPES,
+  changePasswordInput,
+  createApiKeyInput,
+  loginInput,
+  signupInput,
+} from '@intake/auth';
 import { ERROR_CODES, paginationQuery } from '@intake/common';
 import {
   conditionSchema,
@@ -250,6 +256,7 @@ const COMPONENTS = {
   // Requests (the controllers' own validation schemas)
   SignupInput: signupInput,
   LoginInput: loginInput,
+  ChangePasswordInput: changePasswordInput,
   CreateApiKeyInput: createApiKeyInput,
   CreateFormInput: createFormInput,
   UpdateFormInput: updateFormInput,

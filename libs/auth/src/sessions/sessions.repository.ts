@@ -30,11 +30,34 @@ export class SessionsRepository {
     );
   }
 
-  async revoke(ownerId: string, sessionId: string, now: Date): Promise<void> {
-    await this.prisma.asOwner(ownerId, (tx) =>
+  /** True when an active session of the owner was revoked. */
+  async revoke(ownerId: string, sessionId: string, now: Date): Promise<boolean> {
+    const { count } = await this.prisma.asOwner(ownerId, (tx) =>
       tx.session.updateMany({
         where: { id: sessionId, userId: ownerId, revokedAt: null },
         data: { revokedAt: now },
+      }),
+    );
+    return count > 0;
+  }
+
+  /** Revokes every active session of the owner except `keepId`; returns how many. */
+  async revokeAllExcept(ownerId: string, keepId: string, now: Date): Promise<number> {
+    const { count } = await this.prisma.asOwner(ownerId, (tx) =>
+      tx.session.updateMany({
+        where: { userId: ownerId, revokedAt: null, id: { not: keepId } },
+        data: { revokedAt: now },
+      }),
+    );
+    return count;
+  }
+
+  /** Sessions that can still be used, most recently active first. */
+  listActive(ownerId: string, now: Date): Promise<Session[]> {
+    return this.prisma.asOwner(ownerId, (tx) =>
+      tx.session.findMany({
+        where: { userId: ownerId, revokedAt: null, expiresAt: { gt: now } },
+        orderBy: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
       }),
     );
   }

@@ -7,6 +7,15 @@ import { SessionsRepository } from './sessions.repository';
 /** How often `last_seen_at` is written: idle tracking needs minutes, not every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+export interface SessionOutput {
+  id: string;
+  current: boolean;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string;
+  last_seen_at: string;
+}
+
 export interface ActiveSession {
   id: string;
   userId: string;
@@ -57,7 +66,33 @@ export class SessionsService {
     return { id: session.id, userId: session.userId };
   }
 
-  end(session: ActiveSession): Promise<void> {
-    return this.repository.revoke(session.userId, session.id, new Date());
+  async end(session: ActiveSession): Promise<void> {
+    await this.repository.revoke(session.userId, session.id, new Date());
+  }
+
+  /** Ends one of the owner's sessions; false when there is no such active session. */
+  revoke(ownerId: string, sessionId: string): Promise<boolean> {
+    return this.repository.revoke(ownerId, sessionId, new Date());
+  }
+
+  /** "Sign out everywhere else": every session of the owner but `current` ends. */
+  endOthers(current: ActiveSession): Promise<number> {
+    return this.repository.revokeAllExcept(current.userId, current.id, new Date());
+  }
+
+  /** The owner's usable sessions (idle ones past SESSION_IDLE_HOURS are left out). */
+  async list(ownerId: string, currentId: string): Promise<SessionOutput[]> {
+    const now = new Date();
+    const sessions = await this.repository.listActive(ownerId, now);
+    return sessions
+      .filter((session) => now.getTime() - session.lastSeenAt.getTime() <= this.idleMs)
+      .map((session) => ({
+        id: session.id,
+        current: session.id === currentId,
+        ip: session.ip,
+        user_agent: session.userAgent,
+        created_at: session.createdAt.toISOString(),
+        last_seen_at: session.lastSeenAt.toISOString(),
+      }));
   }
 }

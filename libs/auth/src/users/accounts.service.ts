@@ -5,7 +5,7 @@ import type { ClientContext } from '../client-context';
 import { LoginGate } from '../login/login-gate';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { SessionsService, type ActiveSession } from '../sessions/sessions.service';
-import type { LoginInput, SignupInput } from './credentials.input';
+import type { ChangePasswordInput, LoginInput, SignupInput } from './credentials.input';
 import { toUserOutput, type UserOutput } from './user.output';
 import { UsersRepository } from './users.repository';
 
@@ -80,5 +80,36 @@ export class AccountsService {
       target: { type: 'session', id: session.id },
       client,
     });
+  }
+
+  /**
+   * Changes the password after checking the current one (through the same brute-force
+   * gate as sign-in), ends every session of the account, the current one included, and
+   * starts a fresh one: a stolen session does not survive a password change, and the
+   * session id rotates.
+   */
+  async changePassword(
+    session: ActiveSession,
+    input: ChangePasswordInput,
+    client: ClientContext,
+  ): Promise<SignedIn> {
+    await this.gate.admit(client.ip);
+    const user = await this.users.findById(session.userId);
+    if (!user || !(await this.hasher.verify(user.passwordHash, input.current_password))) {
+      throw AppError.validation({ current_password: ['is incorrect'] });
+    }
+    await this.gate.succeeded(client.ip);
+    await this.users.setPasswordHash(user.id, await this.hasher.hash(input.new_password));
+    const ended = await this.sessions.endOthers(session);
+    await this.sessions.end(session);
+    const fresh = await this.sessions.start(user.id, client);
+    await this.audit.record({
+      actorId: user.id,
+      action: 'user.password_changed',
+      target: { type: 'user', id: user.id },
+      client,
+      metadata: { sessions_ended: ended + 1 },
+    });
+    return { user: toUserOutput(user), ...fresh };
   }
 }

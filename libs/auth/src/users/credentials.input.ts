@@ -13,3 +13,17 @@ export const loginInput = z.strictObject({
     .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`),
 });
 export type LoginInput = z.output<typeof loginInput>;
+
+export const changePasswordInput = z
+  .strictObject({
+    current_password: z
+      .string()
+      .min(1, 'is required')
+      .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`),
+    new_password: passwordSchema,
+  })
+  .refine((input) => input.new_password !== input.current_password, {
+    path: ['new_password'],
+    message: 'must differ from the current password',
+  });
+export type ChangePasswordInput = z.output<typeof changePasswordInput>;

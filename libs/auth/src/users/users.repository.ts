@@ -20,4 +20,10 @@ export class UsersRepository {
   findById(ownerId: string): Promise<User | null> {
     return this.prisma.asOwner(ownerId, (tx) => tx.user.findUnique({ where: { id: ownerId } }));
   }
+
+  async setPasswordHash(ownerId: string, passwordHash: string): Promise<void> {
+    await this.prisma.asOwner(ownerId, (tx) =>
+      tx.user.updateMany({ where: { id: ownerId }, data: { passwordHash } }),
+    );
+  }
 }

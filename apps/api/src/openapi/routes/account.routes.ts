@@ -183,6 +183,82 @@ export const ACCOUNT_ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/account/sessions',
+    operationId: 'listSessions',
+    tag: 'Account',
+    summary: 'The account’s active sessions',
+    auth: session,
+    throttled: true,
+    responses: {
+      '200': {
+        description: 'Most recently active first; `current` marks this browser’s.',
+        content: json(
+          object({
+            sessions: arrayOf(
+              object({
+                id: { type: 'string', format: 'uuid' },
+                current: { type: 'boolean' },
+                ip: { type: ['string', 'null'] },
+                user_agent: { type: ['string', 'null'] },
+                created_at: { type: 'string', format: 'date-time' },
+                last_seen_at: { type: 'string', format: 'date-time' },
+              }),
+            ),
+          }),
+        ),
+        headers: RATE,
+      },
+    },
+  },
+  {
+    method: 'delete',
+    path: '/account/sessions/{id}',
+    operationId: 'revokeSession',
+    tag: 'Account',
+    summary: 'End one session',
+    auth: session,
+    throttled: true,
+    pathParameters: { id: uuidParameter('Session') },
+    responses: { '204': { description: 'Ended: its cookie no longer signs anyone in.' } },
+    errors: ['not_found'],
+  },
+  {
+    method: 'post',
+    path: '/account/sessions/revoke-others',
+    operationId: 'revokeOtherSessions',
+    tag: 'Account',
+    summary: 'Sign out everywhere else',
+    auth: session,
+    throttled: true,
+    responses: {
+      '200': {
+        description: 'How many sessions ended.',
+        content: json(object({ revoked: { type: 'integer' } })),
+        headers: RATE,
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/account/password',
+    operationId: 'changePassword',
+    tag: 'Account',
+    summary: 'Change the password',
+    description:
+      'Checks the current password, then ends every session (this one too) and starts a fresh one for this browser: new cookie, new CSRF token.',
+    auth: session,
+    throttled: true,
+    body: { content: json(ref('ChangePasswordInput')), required: true },
+    responses: {
+      '200': {
+        description: 'Changed; signed in again with a new session.',
+        content: json(object({ user: ref('User'), csrf_token: { type: 'string' } })),
+        headers: ['Set-Cookie'],
+      },
+    },
+  },
+  {
+    method: 'get',
     path: '/account/audit-log',
     operationId: 'auditLogForSession',
     tag: 'Account',
