@@ -251,6 +251,21 @@ const FIELDS_SCHEMA_ITEM = fieldsSchemaInput.in.shape.fields.element;
 
 const listFormsQuery = paginationQuery(100);
 
+/** The response schemas, for tests that hold real answers against the document. */
+export const RESPONSE_SCHEMAS = {
+  Error: errorBody,
+  PageMeta: pageMeta,
+  User: user,
+  ApiKey: apiKey,
+  AuditEvent: auditEvent,
+  FormSummary: formSummary,
+  Form: form,
+  KnowledgeBase: knowledgeBase,
+  Submission: submission,
+  SubmissionAcknowledgement: acknowledgement,
+  FormDescription: formDescription,
+};
+
 /** name -> zod schema; everything becomes `#/components/schemas/<name>`. */
 const COMPONENTS = {
   // Requests (the controllers' own validation schemas)
@@ -267,18 +282,8 @@ const COMPONENTS = {
   Rule: ruleSchema,
   Condition: conditionSchema,
   // Responses (mirroring the output mappers)
-  Error: errorBody,
-  PageMeta: pageMeta,
-  User: user,
-  ApiKey: apiKey,
-  AuditEvent: auditEvent,
-  FormSummary: formSummary,
-  Form: form,
-  KnowledgeBase: knowledgeBase,
-  Submission: submission,
+  ...RESPONSE_SCHEMAS,
   SubmissionMetadata: submissionMetadata,
-  SubmissionAcknowledgement: acknowledgement,
-  FormDescription: formDescription,
 } satisfies Record<string, z.core.$ZodType>;
 
 export type ComponentName = keyof typeof COMPONENTS;
@@ -341,18 +346,3 @@ export function queryParameters(
     schema,
   }));
 }
-
-/** The response schemas, for tests that hold real answers against the document. */
-export const RESPONSE_SCHEMAS = {
-  Error: errorBody,
-  PageMeta: pageMeta,
-  User: user,
-  ApiKey: apiKey,
-  AuditEvent: auditEvent,
-  FormSummary: formSummary,
-  Form: form,
-  KnowledgeBase: knowledgeBase,
-  Submission: submission,
-  SubmissionAcknowledgement: acknowledgement,
-  FormDescription: formDescription,
-};
