@@ -23,55 +23,18 @@ function whereOf(ownerId: string, formId: string, filters: SubmissionFilters): P
   return Prisma.join(conditions, ' AND ');
 }
 
-/** Raw rows use column names; map them back to the Prisma model. */
-interface SubmissionRow {
-  id: string;
-  form_id: string;
-  user_id: string;
-  form_version_id: string;
-  form_version: number;
-  data: Prisma.JsonValue;
-  processing_status: Submission['processingStatus'];
-  processing_reason: string | null;
-  spam: boolean;
-  spam_confidence: number | null;
-  spam_reason: string | null;
-  detected_language: string | null;
-  translated_data: Prisma.JsonValue | null;
-  reply_status: Submission['replyStatus'];
-  reply_subject: string | null;
-  reply_content: string | null;
-  replied_at: Date | null;
-  owner_notified_at: Date | null;
-  metadata: Prisma.JsonValue;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function fromRow(row: SubmissionRow): Submission {
-  return {
-    id: row.id,
-    formId: row.form_id,
-    userId: row.user_id,
-    formVersionId: row.form_version_id,
-    formVersion: row.form_version,
-    data: row.data ?? null,
-    processingStatus: row.processing_status,
-    processingReason: row.processing_reason,
-    spam: row.spam,
-    spamConfidence: row.spam_confidence,
-    spamReason: row.spam_reason,
-    detectedLanguage: row.detected_language,
-    translatedData: row.translated_data,
-    replyStatus: row.reply_status,
-    replySubject: row.reply_subject,
-    replyContent: row.reply_content,
-    repliedAt: row.replied_at,
-    ownerNotifiedAt: row.owner_notified_at,
-    metadata: row.metadata ?? null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+/**
+ * Filtering, search and keyset paging need SQL Prisma cannot express, so those queries pick
+ * ids and Prisma loads the rows: the model's mapping stays Prisma's, in one place.
+ */
+async function loadInOrder(
+  tx: Prisma.TransactionClient,
+  ids: readonly { id: string }[],
+): Promise<Submission[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.submission.findMany({ where: { id: { in: ids.map((row) => row.id) } } });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((row) => byId.get(row.id)).filter((row): row is Submission => row !== undefined);
 }
 
 export interface ExportCursor {
@@ -96,13 +59,13 @@ export class SubmissionsRepository {
         ? Prisma.sql`id ${direction}`
         : Prisma.sql`created_at ${direction}, id ${direction}`;
     return this.prisma.asOwner(ownerId, async (tx) => {
-      const rows = await tx.$queryRaw<SubmissionRow[]>`
-        SELECT * FROM submissions WHERE ${where} ORDER BY ${order}
+      const ids = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM submissions WHERE ${where} ORDER BY ${order}
         LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`;
       const [count] = await tx.$queryRaw<
         { total: number }[]
       >`SELECT count(*)::int AS total FROM submissions WHERE ${where}`;
-      return [rows.map(fromRow), count?.total ?? 0];
+      return [await loadInOrder(tx, ids), count?.total ?? 0];
     });
   }
 
@@ -119,11 +82,11 @@ export class SubmissionsRepository {
       ? Prisma.sql`AND (created_at, id) > (${after.createdAt}, ${after.id}::uuid)`
       : Prisma.empty;
     return this.prisma.asOwner(ownerId, async (tx) =>
-      (
-        await tx.$queryRaw<
-          SubmissionRow[]
-        >`SELECT * FROM submissions WHERE ${where} ${cursor} ORDER BY created_at ASC, id ASC LIMIT ${size}`
-      ).map(fromRow),
+      loadInOrder(
+        tx,
+        await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM submissions WHERE ${where} ${cursor} ORDER BY created_at ASC, id ASC LIMIT ${size}`,
+      ),
     );
   }
 
