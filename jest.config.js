@@ -10,13 +10,17 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.{int,e2e}-spec.ts'],
   transform: {
-    // Our sources, plus the schema engine's ESM glue (Jest's runtime loads CommonJS only).
+    // Our sources, plus ESM-only dependencies (Jest's runtime loads CommonJS only; Node
+    // 20.19+ itself loads them through require(esm)): the schema engine's glue, and otplib's
+    // base32 and HMAC plugins.
     '^.+\\.(t|j)s$': [
       '@swc/jest',
       { ...swcrc, swcrc: false, jsc: { ...swcrc.jsc, baseUrl: __dirname } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@prisma/schema-engine-wasm/)'],
+  transformIgnorePatterns: [
+    '^(?!.*/node_modules/(@prisma/schema-engine-wasm|@scure|@noble)/).*/node_modules/',
+  ],
   moduleNameMapper: { '^@intake/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
   testTimeout: 60_000,

@@ -167,6 +167,11 @@ describe('OpenAPI document', () => {
         security: expected,
       });
       expect(operation['x-scopes']).toEqual(policy.kind === 'api_key' ? policy.scopes : []);
+      const sensitive = policy.kind === 'session' && policy.recentAuth;
+      expect({
+        route: key(route),
+        sensitive: operation.description.includes('Sensitive:'),
+      }).toEqual({ route: key(route), sensitive });
       if (policy.kind === 'api_key') {
         expect(operation.description).toContain(policy.scopes[0]);
         expect(Object.keys(operation.responses)).toEqual(

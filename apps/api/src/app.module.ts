@@ -24,6 +24,7 @@ import { RetentionModule, SubmissionsModule } from '@intake/submissions';
 import { ApiKeysController } from './account/api-keys.controller';
 import { AuditLogController } from './account/audit-log.controller';
 import { SessionsController } from './account/sessions.controller';
+import { TwoFactorController } from './account/two-factor.controller';
 import { AuthController } from './auth/auth.controller';
 import { DeliveriesController } from './destinations/deliveries.controller';
 import { DestinationsController } from './destinations/destinations.controller';
@@ -81,6 +82,7 @@ export class AppModule {
         ApiKeysController,
         AuditLogController,
         SessionsController,
+        TwoFactorController,
         FormsController,
         KnowledgeBasesController,
         // Before SubmissionsController: its `:id` would otherwise take `export`.

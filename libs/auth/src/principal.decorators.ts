@@ -18,5 +18,9 @@ export const OwnerId = createParamDecorator(
 export const CurrentSession = createParamDecorator((_: unknown, context: ExecutionContext) => {
   const principal = principalOf(context);
   if (principal.kind !== 'session') throw new Error('CurrentSession used on a non-session route');
-  return { id: principal.sessionId, userId: principal.userId };
+  return {
+    id: principal.sessionId,
+    userId: principal.userId,
+    authenticatedAt: principal.authenticatedAt,
+  };
 });

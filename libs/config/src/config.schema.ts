@@ -81,6 +81,14 @@ export const environmentSchema = z
     GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
     GITHUB_CLIENT_ID: z.string().min(1).optional(),
     GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Provider endpoints: the real ones by default; tests point them at local servers. */
+    GOOGLE_AUTHORIZATION_URL: url.default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_TOKEN_URL: url.default('https://oauth2.googleapis.com/token'),
+    GOOGLE_USERINFO_URL: url.default('https://openidconnect.googleapis.com/v1/userinfo'),
+    GITHUB_URL: url.default('https://github.com'),
+    GITHUB_API_URL: url.default('https://api.github.com'),
+    /** A magic link for an unknown address creates the account (its e-mail then verified). */
+    MAGIC_LINK_SIGNUP: booleanFromEnv.default(true),
     ALLOW_PRIVATE_DESTINATIONS: booleanFromEnv.default(false),
     TRUST_PROXY: z.string().min(1).optional(),
     LOG_LEVEL: z
@@ -104,6 +112,13 @@ export const environmentSchema = z
       .int()
       .min(1)
       .default(15 * 60),
+    /** Failed passwords per account per window, whatever the IP (spread-out guessing). */
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    /** Failed 2FA codes per account per window (a 6-digit code must not be walkable). */
+    TOTP_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    /** How recent a sign-in, password or 2FA proof must be for sensitive actions. */
+    REAUTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
     API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     SESSION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),

@@ -17,7 +17,9 @@ import { uuidParam, ZodValidationPipe } from '@intake/common';
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
+  /** A new key is a new way in: it needs a recent sign-in, password or 2FA proof. */
   @Post()
+  @SessionAuth({ recentAuth: true })
   create(
     @OwnerId() ownerId: string,
     @Body(new ZodValidationPipe(createApiKeyInput)) input: CreateApiKeyInput,

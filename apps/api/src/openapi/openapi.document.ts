@@ -149,10 +149,15 @@ function authText(route: RouteDoc): string {
       return route.auth.sameOrigin
         ? 'No authentication; a browser `Origin` must be Intake’s own.'
         : 'No authentication.';
-    case 'session':
-      return UNSAFE.has(route.method)
+    case 'session': {
+      const cookie = UNSAFE.has(route.method)
         ? 'Dashboard session cookie and `X-CSRF-Token`.'
         : 'Dashboard session cookie.';
+      return route.auth.recentAuth
+        ? `${cookie} Sensitive: needs a recent sign-in, password or 2FA proof ` +
+            '(`POST /auth/reauthenticate`), else 403 `reauthentication_required`.'
+        : cookie;
+    }
     case 'api_key':
       return `API key with scope${route.auth.scopes.length === 1 ? '' : 's'} ${route.auth.scopes
         .map((scope) => `\`${scope}\``)
@@ -171,6 +176,7 @@ export function errorsOf(route: RouteDoc): ErrorCode[] {
   if (route.auth.kind === 'session') {
     codes.add('unauthorized');
     if (UNSAFE.has(route.method)) codes.add('forbidden');
+    if (route.auth.recentAuth) codes.add('reauthentication_required');
   }
   if (route.throttled) codes.add('rate_limited');
   if (route.query) codes.add('invalid_params');

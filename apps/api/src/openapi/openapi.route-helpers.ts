@@ -40,6 +40,8 @@ export const PUBLIC_FORM_PARAMETERS = {
 };
 
 export const session = { kind: 'session' } as const;
+/** Sensitive session routes: `@SessionAuth({ recentAuth: true })`. */
+export const recentSession = { kind: 'session', recentAuth: true } as const;
 export const apiKey = (...scopes: ApiScope[]) => ({ kind: 'api_key', scopes }) as const;
 export const RATE = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
 

@@ -13,7 +13,7 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options'
 /** How the route authenticates: mirrors `@Public()`, `@SessionAuth()`, `@ApiKeyAuth(...)`. */
 export type RouteAuth =
   | { kind: 'public'; sameOrigin?: boolean }
-  | { kind: 'session' }
+  | { kind: 'session'; recentAuth?: boolean }
   | { kind: 'api_key'; scopes: ApiScope[] }
   /** Public form endpoints: anyone, plus a submission token for private forms. */
   | { kind: 'submission_token' };

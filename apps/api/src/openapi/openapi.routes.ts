@@ -2,6 +2,7 @@ import { DESTINATION_ROUTES } from '../destinations/destinations.openapi';
 import { ACCOUNT_ROUTES } from './routes/account.routes';
 import { FORM_ROUTES } from './routes/forms.routes';
 import { SUBMISSION_ROUTES } from './routes/submissions.routes';
+import { TWO_FACTOR_ROUTES } from './routes/two-factor.routes';
 import type { RouteDoc } from './openapi.route-types';
 
 export type * from './openapi.route-types';
@@ -9,6 +10,7 @@ export type * from './openapi.route-types';
 /** Every documented operation; the OpenAPI test checks this against the routes Nest serves. */
 export const ROUTES: RouteDoc[] = [
   ...ACCOUNT_ROUTES,
+  ...TWO_FACTOR_ROUTES,
   ...FORM_ROUTES,
   ...SUBMISSION_ROUTES,
   ...DESTINATION_ROUTES,

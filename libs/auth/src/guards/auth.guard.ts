@@ -42,7 +42,7 @@ export class AuthGuard implements CanActivate {
         if (policy.sameOrigin) this.assertSameOrigin(request);
         return true;
       case 'session':
-        request.principal = await this.authenticateSession(request);
+        request.principal = await this.authenticateSession(request, policy.recentAuth);
         return true;
       case 'api_key':
         request.principal = await this.authenticateApiKey(request, policy.scopes);
@@ -50,14 +50,20 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  private async authenticateSession(request: Request): Promise<Principal> {
+  private async authenticateSession(request: Request, recentAuth: boolean): Promise<Principal> {
     const token = this.cookie.read(request);
     const session = token ? await this.sessions.resolve(token) : null;
     if (!session) throw AppError.unauthorized('Sign in required');
     if (!SAFE_METHODS.has(request.method) && !this.csrf.verify(request, session.id)) {
       throw new AppError('forbidden', 'Missing or invalid CSRF token');
     }
-    return { kind: 'session', userId: session.userId, sessionId: session.id };
+    if (recentAuth) this.sessions.assertRecentlyAuthenticated(session);
+    return {
+      kind: 'session',
+      userId: session.userId,
+      sessionId: session.id,
+      authenticatedAt: session.authenticatedAt,
+    };
   }
 
   private async authenticateApiKey(

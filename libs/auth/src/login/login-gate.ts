@@ -1,31 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@intake/config';
-import { AppError, RateLimits, type Limiter } from '@intake/common';
+import { RateLimits } from '@intake/common';
+import { AttemptGate } from './attempt-gate';
+
+/** The IP counter shared by every gate: one IP's failures add up across passwords and codes. */
+export const LOGIN_IP_LIMIT = 'login-ip';
 
 /**
- * Brute-force gate for password sign-in, per client IP. Each attempt takes a point before
- * the password is checked, so concurrent attempts cannot slip past the limit; a successful
- * sign-in gives its point back, so only failures accumulate.
+ * Password checks. The account key is the lower-cased e-mail, so unknown addresses are
+ * counted exactly like known ones and the gate reveals nothing about which exist.
  */
 @Injectable()
-export class LoginGate {
-  private readonly perIp: Limiter;
-
+export class LoginGate extends AttemptGate {
   constructor(rateLimits: RateLimits, config: AppConfig) {
-    this.perIp = rateLimits.for({
-      name: 'login-ip',
-      points: config.env.LOGIN_MAX_FAILURES_PER_IP,
-      durationSeconds: config.env.LOGIN_FAILURE_WINDOW_SECONDS,
-    });
-  }
-
-  /** Throws 429 when this IP has used up its failed attempts for the window. */
-  async admit(ip: string | null): Promise<void> {
-    const result = await this.perIp.consume(ip ?? 'unknown');
-    if (!result.allowed) throw AppError.rateLimited(result.resetSeconds);
-  }
-
-  succeeded(ip: string | null): Promise<void> {
-    return this.perIp.reward(ip ?? 'unknown');
+    const durationSeconds = config.env.LOGIN_FAILURE_WINDOW_SECONDS;
+    super(
+      rateLimits.for({
+        name: LOGIN_IP_LIMIT,
+        points: config.env.LOGIN_MAX_FAILURES_PER_IP,
+        durationSeconds,
+      }),
+      rateLimits.for({
+        name: 'login-account',
+        points: config.env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        durationSeconds,
+      }),
+    );
   }
 }

@@ -41,11 +41,21 @@ export class SessionsRepository {
     return count > 0;
   }
 
-  /** Revokes every active session of the owner except `keepId`; returns how many. */
-  async revokeAllExcept(ownerId: string, keepId: string, now: Date): Promise<number> {
+  async setAuthenticatedAt(ownerId: string, sessionId: string, at: Date): Promise<void> {
+    await this.prisma.asOwner(ownerId, (tx) =>
+      tx.session.updateMany({ where: { id: sessionId }, data: { authenticatedAt: at } }),
+    );
+  }
+
+  /** Revokes every active session of the owner except `keepId` (if any); returns how many. */
+  async revokeAllExcept(ownerId: string, keepId: string | null, now: Date): Promise<number> {
     const { count } = await this.prisma.asOwner(ownerId, (tx) =>
       tx.session.updateMany({
-        where: { userId: ownerId, revokedAt: null, id: { not: keepId } },
+        where: {
+          userId: ownerId,
+          revokedAt: null,
+          ...(keepId === null ? {} : { id: { not: keepId } }),
+        },
         data: { revokedAt: now },
       }),
     );

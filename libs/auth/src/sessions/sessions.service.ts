@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@intake/config';
-import { randomToken, sha256 } from '@intake/common';
+import { AppError, randomToken, sha256 } from '@intake/common';
 import type { ClientContext } from '../client-context';
 import { SessionsRepository } from './sessions.repository';
 
@@ -19,6 +19,8 @@ export interface SessionOutput {
 export interface ActiveSession {
   id: string;
   userId: string;
+  /** Last proof of identity in this session (sign-in, password or 2FA code). */
+  authenticatedAt: Date;
 }
 
 /**
@@ -31,6 +33,7 @@ export interface ActiveSession {
 export class SessionsService {
   private readonly idleMs: number;
   private readonly absoluteMs: number;
+  private readonly reauthWindowMs: number;
 
   constructor(
     private readonly repository: SessionsRepository,
@@ -38,6 +41,7 @@ export class SessionsService {
   ) {
     this.idleMs = config.env.SESSION_IDLE_HOURS * 3_600_000;
     this.absoluteMs = config.env.SESSION_ABSOLUTE_HOURS * 3_600_000;
+    this.reauthWindowMs = config.env.REAUTH_WINDOW_MINUTES * 60_000;
   }
 
   /** Starts a session; the returned token goes into the cookie and is never stored. */
@@ -53,7 +57,10 @@ export class SessionsService {
       userAgent: client.userAgent,
       expiresAt: new Date(Date.now() + this.absoluteMs),
     });
-    return { token, session: { id: session.id, userId } };
+    return {
+      token,
+      session: { id: session.id, userId, authenticatedAt: session.authenticatedAt },
+    };
   }
 
   async resolve(token: string): Promise<ActiveSession | null> {
@@ -63,7 +70,36 @@ export class SessionsService {
     const idleFor = now.getTime() - session.lastSeenAt.getTime();
     if (idleFor > this.idleMs) return null;
     if (idleFor > TOUCH_INTERVAL_MS) await this.repository.touch(session.userId, session.id, now);
-    return { id: session.id, userId: session.userId };
+    return { id: session.id, userId: session.userId, authenticatedAt: session.authenticatedAt };
+  }
+
+  /** Sensitive actions: 403 `reauthentication_required` unless the last proof is recent. */
+  assertRecentlyAuthenticated(session: ActiveSession): void {
+    if (Date.now() - session.authenticatedAt.getTime() > this.reauthWindowMs) {
+      throw new AppError(
+        'reauthentication_required',
+        'Confirm it is you first: POST /auth/reauthenticate with your password or a 2FA code',
+      );
+    }
+  }
+
+  /** Records a fresh proof of identity (password or 2FA code) for the re-auth window. */
+  async markAuthenticated(session: ActiveSession): Promise<ActiveSession> {
+    const authenticatedAt = new Date();
+    await this.repository.setAuthenticatedAt(session.userId, session.id, authenticatedAt);
+    return { ...session, authenticatedAt };
+  }
+
+  /**
+   * Replaces the session by a fresh one (new id, new token, authenticated now) after a
+   * privilege change, so a token captured before it is worth nothing after it.
+   */
+  async rotate(
+    session: ActiveSession,
+    client: ClientContext,
+  ): Promise<{ token: string; session: ActiveSession }> {
+    await this.end(session);
+    return this.start(session.userId, client);
   }
 
   async end(session: ActiveSession): Promise<void> {
@@ -73,6 +109,11 @@ export class SessionsService {
   /** Ends one of the owner's sessions; false when there is no such active session. */
   revoke(ownerId: string, sessionId: string): Promise<boolean> {
     return this.repository.revoke(ownerId, sessionId, new Date());
+  }
+
+  /** Ends every session of the owner (password reset, account-wide sign-out). */
+  endAll(ownerId: string): Promise<number> {
+    return this.repository.revokeAllExcept(ownerId, null, new Date());
   }
 
   /** "Sign out everywhere else": every session of the owner but `current` ends. */

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@intake/audit';
 import { AppError } from '@intake/common';
+import type { User } from '@intake/database';
 import type { ClientContext } from '../client-context';
 import { LoginGate } from '../login/login-gate';
+import { PasswordCheck } from '../passwords/password-check';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { SessionsService, type ActiveSession } from '../sessions/sessions.service';
 import type { ChangePasswordInput, LoginInput, SignupInput } from './credentials.input';
@@ -24,6 +26,7 @@ export class AccountsService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly gate: LoginGate,
+    private readonly passwords: PasswordCheck,
     private readonly audit: AuditService,
   ) {}
 
@@ -50,26 +53,25 @@ export class AccountsService {
   }
 
   /**
-   * The same 401, after the same argon2 work, whether the e-mail is unknown or the
-   * password wrong: neither the answer nor its timing tells which.
+   * The first factor of a password sign-in. The same 401, after the same argon2 work,
+   * whether the e-mail is unknown or the password wrong: neither the answer nor its timing
+   * tells which. The session itself is SignInService's (it may still owe a 2FA code).
    */
-  async login(input: LoginInput, client: ClientContext): Promise<SignedIn> {
-    await this.gate.admit(client.ip);
+  async checkPassword(input: LoginInput, client: ClientContext): Promise<User> {
+    await this.gate.admit(client.ip, input.email);
     const user = await this.users.findByEmail(input.email);
     const valid = await this.hasher.verify(user?.passwordHash ?? null, input.password);
     if (!user || !valid) {
-      await this.audit.record({ actorId: user?.id ?? null, action: 'user.login.failed', client });
+      await this.audit.record({
+        actorId: user?.id ?? null,
+        action: 'user.login.failed',
+        client,
+        metadata: { method: 'password' },
+      });
       throw AppError.unauthorized('Invalid email or password');
     }
-    await this.gate.succeeded(client.ip);
-    const { token, session } = await this.sessions.start(user.id, client);
-    await this.audit.record({
-      actorId: user.id,
-      action: 'user.login.succeeded',
-      target: { type: 'session', id: session.id },
-      client,
-    });
-    return { user: toUserOutput(user), token, session };
+    await this.gate.succeeded(client.ip, input.email);
+    return user;
   }
 
   async logout(session: ActiveSession, client: ClientContext): Promise<void> {
@@ -86,23 +88,26 @@ export class AccountsService {
    * Changes the password after checking the current one (through the same brute-force
    * gate as sign-in), ends every session of the account, the current one included, and
    * starts a fresh one: a stolen session does not survive a password change, and the
-   * session id rotates.
+   * session id rotates. An account without a password (magic link, Google, GitHub) sets
+   * its first one on the strength of a recent sign-in instead.
    */
   async changePassword(
     session: ActiveSession,
     input: ChangePasswordInput,
     client: ClientContext,
   ): Promise<SignedIn> {
-    await this.gate.admit(client.ip);
     const user = await this.users.findById(session.userId);
-    if (!user || !(await this.hasher.verify(user.passwordHash, input.current_password))) {
-      throw AppError.validation({ current_password: ['is incorrect'] });
+    if (!user) throw AppError.unauthorized('Sign in required');
+    if (user.passwordHash === null) {
+      this.sessions.assertRecentlyAuthenticated(session);
+    } else if (input.current_password === undefined) {
+      throw AppError.validation({ current_password: ['is required'] });
+    } else {
+      await this.passwords.assert(user, input.current_password, client, 'current_password');
     }
-    await this.gate.succeeded(client.ip);
     await this.users.setPasswordHash(user.id, await this.hasher.hash(input.new_password));
     const ended = await this.sessions.endOthers(session);
-    await this.sessions.end(session);
-    const fresh = await this.sessions.start(user.id, client);
+    const fresh = await this.sessions.rotate(session, client);
     await this.audit.record({
       actorId: user.id,
       action: 'user.password_changed',

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   totp_required: 401,
   /** Authenticated, but this action is not allowed (CSRF failure, origin not allowed, IP not allowed). */
   forbidden: 403,
+  /** A sensitive action needs a recent proof of identity: POST /auth/reauthenticate first. */
+  reauthentication_required: 403,
   /** The API key or OAuth token lacks the scope the route declares. */
   insufficient_scope: 403,
   /** No such resource for this owner (another tenant's resource is also a 404). */

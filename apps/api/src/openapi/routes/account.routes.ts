@@ -6,6 +6,7 @@ import {
   page,
   uuidParameter,
   session,
+  recentSession,
   apiKey,
   RATE,
 } from '../openapi.route-helpers';
@@ -77,7 +78,10 @@ export const ACCOUNT_ROUTES: RouteDoc[] = [
     summary: 'Sign in',
     description:
       'A wrong e-mail or a wrong password is the same 401, in the same time. Repeated ' +
-      'failures are rate limited (429). Same-origin rule as for sign-up.',
+      'failures are rate limited (429), per IP and per account. Same-origin rule as for ' +
+      'sign-up. With 2FA on, send `code` (a TOTP or backup code); without it the answer is ' +
+      '401 `totp_required` and a short-lived pending-sign-in cookie, so a browser can finish ' +
+      'with `POST /auth/2fa`.',
     auth: { kind: 'public', sameOrigin: true },
     throttled: true,
     body: { content: json(ref('LoginInput')), required: true },
@@ -88,7 +92,7 @@ export const ACCOUNT_ROUTES: RouteDoc[] = [
         headers: ['Set-Cookie', ...RATE],
       },
     },
-    errors: ['unauthorized', 'forbidden'],
+    errors: ['unauthorized', 'totp_required', 'forbidden'],
   },
   {
     method: 'post',
@@ -131,7 +135,7 @@ export const ACCOUNT_ROUTES: RouteDoc[] = [
     description:
       'Session only: a key cannot mint keys. Omitting `scopes` gives every scope. The secret ' +
       '(`ik_live_` + 43 base64url characters) is in this answer only; Intake keeps its SHA-256.',
-    auth: session,
+    auth: recentSession,
     throttled: true,
     body: { content: json(ref('CreateApiKeyInput')), required: true },
     responses: {
@@ -245,7 +249,11 @@ export const ACCOUNT_ROUTES: RouteDoc[] = [
     tag: 'Account',
     summary: 'Change the password',
     description:
-      'Checks the current password, then ends every session (this one too) and starts a fresh one for this browser: new cookie, new CSRF token.',
+      'Checks `current_password`, then ends every session (this one too) and starts a fresh ' +
+      'one for this browser: new cookie, new CSRF token. An account without a password ' +
+      '(magic link, Google, GitHub) sets its first one without `current_password`, on a ' +
+      'recent sign-in (else 403 `reauthentication_required`). Outstanding magic links and ' +
+      'reset links stop working.',
     auth: session,
     throttled: true,
     body: { content: json(ref('ChangePasswordInput')), required: true },
@@ -256,6 +264,7 @@ export const ACCOUNT_ROUTES: RouteDoc[] = [
         headers: ['Set-Cookie'],
       },
     },
+    errors: ['reauthentication_required'],
   },
   {
     method: 'get',
