@@ -1,14 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { apiOwner, type ApiOwner } from '../support/accounts';
+import { AppProcess, buildDist } from '../support/app-process';
 import { createForm, type CreatedForm } from '../support/forms';
 import { startReceiver, verifyWebhook, type Receiver } from '../support/receivers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { usingPostgres } from '../support/test-database';
 
-const root = join(__dirname, '..', '..');
 const SUBMISSIONS = 200;
 /** The receiver answers 503 to this many first requests, so some deliveries are retried. */
 const FAILING_REQUESTS = 40;
@@ -20,36 +18,6 @@ const CRASH_AT_REQUEST = FAILING_REQUESTS + 30;
 interface Event {
   id: string;
   data: { submission: { id: string } };
-}
-
-/** A worker process as in production: `node dist/apps/worker/src/main.js`. */
-class WorkerProcess {
-  readonly output: string[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
-      cwd: root,
-      // A minimal environment: no NODE_ENV, REDIS_URL or jest settings leak into the worker.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => this.output.push(chunk.toString('utf8'));
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) =>
-      this.child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    if (this.running) this.child.kill(signal);
-  }
 }
 
 /**
@@ -67,16 +35,13 @@ class WorkerProcess {
   let form: CreatedForm;
   let hook: Receiver;
   let secret: string;
-  const workers: WorkerProcess[] = [];
-  let killOnRequest: { worker: WorkerProcess; at: number } | null = null;
+  const workers: AppProcess[] = [];
+  let killOnRequest: { worker: AppProcess; at: number } | null = null;
   let deadline = 0;
 
   beforeAll(async () => {
     // The worker runs from dist/, as in production: build it unless it is up to date.
-    execFileSync(process.execPath, ['scripts/build.js', '--if-needed'], {
-      cwd: root,
-      stdio: 'pipe',
-    });
+    buildDist();
     test = await startTestApp({ ALLOW_PRIVATE_DESTINATIONS: 'true', JOBS_IN_API: 'false' });
     owner = await apiOwner(test);
     form = await createForm(owner, { ip_rate_limit: 0 });
@@ -111,7 +76,7 @@ class WorkerProcess {
   const startWorker = () => {
     const database = test.config.database;
     if (database.kind !== 'postgres') throw new Error('the crash test needs PostgreSQL');
-    const worker = new WorkerProcess({
+    const worker = new AppProcess('worker', {
       DATABASE_URL: database.url,
       SECRET_KEY: test.config.secretKey.toString('base64'),
       ALLOW_PRIVATE_DESTINATIONS: 'true',
@@ -134,7 +99,7 @@ class WorkerProcess {
   };
 
   /** Polls until `done`, within the scenario's deadline; a worker that exits meanwhile fails. */
-  const waitFor = async (worker: WorkerProcess, done: () => boolean | Promise<boolean>) => {
+  const waitFor = async (worker: AppProcess, done: () => boolean | Promise<boolean>) => {
     while (!(await done())) {
       if (!worker.running && worker !== killOnRequest?.worker)
         throw new Error(`the worker exited:\n${worker.output.join('')}`);
