@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { JobRunner } from '@intake/pipeline';
-import { OwnerEvents, type OwnerEvent } from '@intake/realtime';
 import { apiOwner, type ApiOwner } from '../support/accounts';
 import { createForm, type CreatedForm } from '../support/forms';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -115,21 +114,4 @@ describe('processing pipeline', () => {
     expect(statuses.every((row) => row.processingStatus === 'completed')).toBe(true);
   });
 
-  it('tells the owner’s dashboards when a submission is processed', async () => {
-    const events: OwnerEvent[] = [];
-    const unsubscribe = test.app.get(OwnerEvents).subscribe((event) => events.push(event));
-    const id = await submit({ email: 'ada@example.com', message: 'live update' });
-    await runner.drain();
-    unsubscribe();
-    for (let i = 0; i < 50 && events.length === 0; i++)
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(events).toEqual([
-      expect.objectContaining({
-        type: 'submission.processed',
-        ownerId: owner.id,
-        formId: form.id,
-        subjectId: id,
-      }),
-    ]);
-  });
 });

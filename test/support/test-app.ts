@@ -13,15 +13,28 @@ export interface TestApp {
   prisma: PrismaService;
   /** Base URL of the listening server, e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** The database (and Redis prefix) settings, for a second instance of the same deployment. */
+  databaseEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
 /**
  * Boots the real api (same module, same `configureApp`) on a fresh database and a random
- * loopback port. `env` overrides configuration for this test file.
+ * loopback port. `env` overrides configuration for this test file. With `sameDeploymentAs`,
+ * it boots another instance on that app's database, Redis prefix and secret key (a
+ * scale-out deployment); closing it leaves the shared database alone.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { sameDeploymentAs?: TestApp } = {},
+): Promise<TestApp> {
+  const shared = options.sameDeploymentAs;
+  const database = shared
+    ? {
+        env: { ...shared.databaseEnv, SECRET_KEY: shared.config.env.SECRET_KEY ?? '' },
+        drop: async () => undefined,
+      }
+    : await createTestDatabase();
   const config = loadConfig({
     SECRET_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'silent',
@@ -44,6 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     prisma: app.get(PrismaService),
     url: `http://127.0.0.1:${address.port}`,
+    databaseEnv: database.env,
     close: async () => {
       await app.close();
       await database.drop();

@@ -33,6 +33,7 @@ import { FormsController } from './forms/forms.controller';
 import { KnowledgeBasesController } from './forms/knowledge-bases.controller';
 import { HealthController } from './health/health.controller';
 import { OpenApiController } from './openapi/openapi.controller';
+import { DashboardGateway } from './realtime/dashboard.gateway';
 import { PublicFormController } from './submissions/public-form.controller';
 import { SubmissionsExportController } from './submissions/submissions-export.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
@@ -98,6 +99,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
+        DashboardGateway,
         // Order matters: who the caller is decides their rate budget.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -4,6 +4,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@intake/config';
 import { assignRequestId, securityHeaders, toErrorResponse } from '@intake/common';
+import { IntakeIoAdapter } from './realtime/intake-io.adapter';
 
 /** `/api/{opaque}/f/{slug}` and its sub-paths (see PublicFormController). */
 const PUBLIC_FORM_PATH = /^\/api\/[^/]+\/f\/[^/]+(?:\/[^/]*)?$/;
@@ -41,6 +42,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     });
     response.status(status).set(headers).json(body);
   });
+  app.useWebSocketAdapter(new IntakeIoAdapter(app));
   app.enableShutdownHooks();
 }
 

@@ -4,6 +4,7 @@ import { AuthModule } from '@intake/auth';
 import { AppConfig, ConfigModule } from '@intake/config';
 import { CryptoModule, RateLimitModule, RedisModule } from '@intake/common';
 import { DatabaseModule } from '@intake/database';
+import { RealtimeModule } from '@intake/realtime';
 
 /** The services the admin commands use, without HTTP. */
 @Module({})
@@ -17,6 +18,8 @@ export class CliModule {
         RedisModule,
         CryptoModule,
         RateLimitModule,
+        // Sessions close their dashboard sockets when revoked (e.g. by a password reset).
+        RealtimeModule,
         AuditModule,
         AuthModule,
       ],

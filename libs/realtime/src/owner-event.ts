@@ -14,13 +14,22 @@ export interface OwnerEvent {
   at: string;
 }
 
-export function isOwnerEvent(value: unknown): value is OwnerEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const event = value as Record<string, unknown>;
-  return (
-    typeof event.type === 'string' &&
-    typeof event.ownerId === 'string' &&
-    typeof event.formId === 'string' &&
-    typeof event.at === 'string'
-  );
+/**
+ * What a dashboard socket receives: ids only. The page fetches what it shows through its
+ * own session, so an event carries no submitted data and needs no second access check.
+ */
+export interface OwnerEventMessage {
+  type: OwnerEvent['type'];
+  form_id: string;
+  subject_id: string | null;
+  at: string;
+}
+
+export function toOwnerEventMessage(event: OwnerEvent): OwnerEventMessage {
+  return {
+    type: event.type,
+    form_id: event.formId,
+    subject_id: event.subjectId ?? null,
+    at: event.at,
+  };
 }

@@ -1,76 +1,77 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { EventEmitter } from 'node:events';
-import type Redis from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
+import { Emitter } from '@socket.io/redis-emitter';
 import { RedisConnection } from '@intake/common';
-import { isOwnerEvent, type OwnerEvent } from './owner-event';
+import { toOwnerEventMessage, type OwnerEvent } from './owner-event';
+import { realtimeRooms, socketIoKey } from './realtime-rooms';
 
-const CHANNEL = 'owner-events';
-const LOCAL = 'event';
+/** What both a socket.io Server and a Redis Emitter can do to rooms. */
+export interface RoomBroadcaster {
+  to(rooms: string | string[]): {
+    emit(event: string, ...args: unknown[]): unknown;
+    disconnectSockets(close?: boolean): unknown;
+  };
+}
 
 /**
- * The bus between the pipeline (which publishes) and the realtime gateway (which delivers
- * to sockets). In one process it is an EventEmitter; with `REDIS_URL` every event goes
- * through Redis pub/sub, so an event published by a worker reaches the sockets held by
- * every api instance. Delivery is best effort: the dashboard also reloads on reconnect.
+ * The way from anything that changes an owner's data (pipeline, API, sessions) to the
+ * owner's dashboard sockets. With `REDIS_URL` it writes straight into socket.io's Redis
+ * adapter protocol (`@socket.io/redis-emitter`), so an event published by a worker, or by
+ * any api instance, reaches the sockets held by every api instance. Without Redis
+ * everything runs in one process and events go to that process's socket.io server once
+ * the gateway has attached it. Delivery is best effort: a dashboard reloads on reconnect.
  */
 @Injectable()
-export class OwnerEvents implements OnModuleInit, OnModuleDestroy {
+export class OwnerEvents {
   private readonly logger = new Logger(OwnerEvents.name);
-  private readonly local = new EventEmitter();
-  private subscriber: Redis | null = null;
+  private target: RoomBroadcaster | null;
 
   constructor(private readonly redis: RedisConnection) {
-    this.local.setMaxListeners(0);
+    const client = redis.client;
+    // The emitter publishes without awaiting: hand it a publish that cannot reject, so a
+    // Redis outage costs a log line, not an unhandled rejection.
+    const publisher = client && {
+      publish: (channel: string, message: Buffer | string) =>
+        client.publish(channel, message).catch((error: unknown) => this.warn('an event', error)),
+    };
+    this.target = publisher
+      ? (new Emitter(publisher, { key: socketIoKey(redis.keyPrefix) }) as RoomBroadcaster)
+      : null;
   }
 
-  async onModuleInit(): Promise<void> {
-    if (!this.redis.client) return;
-    // A subscribed connection can do nothing else: a duplicate of the shared one, which
-    // waits for Redis (offline queue) and resubscribes by itself after a reconnect.
-    this.subscriber = this.redis.client.duplicate({
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
-    this.subscriber.on('message', (_channel: string, message: string) => this.dispatch(message));
-    await this.subscriber.subscribe(this.channel());
+  /** The api's own socket.io server, used when there is no Redis to go through. */
+  attach(server: RoomBroadcaster): void {
+    if (!this.redis.client) this.target = server;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
-    this.local.removeAllListeners();
+  publish(event: OwnerEvent): void {
+    this.safely(event.type, (target) =>
+      target
+        .to([realtimeRooms.owner(event.ownerId), realtimeRooms.form(event.formId)])
+        .emit(event.type, toOwnerEventMessage(event)),
+    );
   }
 
-  async publish(event: OwnerEvent): Promise<void> {
-    if (!this.redis.client) {
-      this.local.emit(LOCAL, event);
-      return;
-    }
-    await this.redis.client
-      .publish(this.channel(), JSON.stringify(event))
-      .catch((error: unknown) => {
-        this.logger.warn(
-          `Could not publish ${event.type}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
+  /** Closes every socket of these sessions, on every instance (they were revoked). */
+  disconnectSessions(sessionIds: readonly string[]): void {
+    if (sessionIds.length === 0) return;
+    this.safely('disconnect', (target) =>
+      target.to(sessionIds.map(realtimeRooms.session)).disconnectSockets(true),
+    );
   }
 
-  /** Returns the unsubscribe function. */
-  subscribe(handler: (event: OwnerEvent) => void): () => void {
-    this.local.on(LOCAL, handler);
-    return () => this.local.off(LOCAL, handler);
-  }
-
-  /** Pub/sub channels ignore ioredis' keyPrefix: prefix by hand so instances sharing a Redis stay apart. */
-  private channel(): string {
-    return `${this.redis.keyPrefix}${CHANNEL}`;
-  }
-
-  private dispatch(message: string): void {
+  /** A dashboard update must never fail the request or job that caused it. */
+  private safely(what: string, send: (target: RoomBroadcaster) => unknown): void {
+    if (!this.target) return;
     try {
-      const event: unknown = JSON.parse(message);
-      if (isOwnerEvent(event)) this.local.emit(LOCAL, event);
-    } catch {
-      this.logger.warn('Ignored a malformed owner event');
+      send(this.target);
+    } catch (error) {
+      this.warn(what, error);
     }
+  }
+
+  private warn(what: string, error: unknown): void {
+    this.logger.warn(
+      `Could not send ${what} to dashboards: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -47,19 +47,20 @@ export class SessionsRepository {
     );
   }
 
-  /** Revokes every active session of the owner except `keepId` (if any); returns how many. */
-  async revokeAllExcept(ownerId: string, keepId: string | null, now: Date): Promise<number> {
-    const { count } = await this.prisma.asOwner(ownerId, (tx) =>
-      tx.session.updateMany({
+  /** Revokes every active session of the owner except `keepId` (if any); returns their ids. */
+  async revokeAllExcept(ownerId: string, keepId: string | null, now: Date): Promise<string[]> {
+    const revoked = await this.prisma.asOwner(ownerId, (tx) =>
+      tx.session.updateManyAndReturn({
         where: {
           userId: ownerId,
           revokedAt: null,
           ...(keepId === null ? {} : { id: { not: keepId } }),
         },
         data: { revokedAt: now },
+        select: { id: true },
       }),
     );
-    return count;
+    return revoked.map((session) => session.id);
   }
 
   /** Sessions that can still be used, most recently active first. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@intake/config';
 import { AppError, randomToken, sha256 } from '@intake/common';
+import { OwnerEvents } from '@intake/realtime';
 import type { ClientContext } from '../client-context';
 import { SessionsRepository } from './sessions.repository';
 
@@ -37,6 +38,7 @@ export class SessionsService {
 
   constructor(
     private readonly repository: SessionsRepository,
+    private readonly events: OwnerEvents,
     config: AppConfig,
   ) {
     this.idleMs = config.env.SESSION_IDLE_HOURS * 3_600_000;
@@ -103,22 +105,33 @@ export class SessionsService {
   }
 
   async end(session: ActiveSession): Promise<void> {
-    await this.repository.revoke(session.userId, session.id, new Date());
+    await this.revoke(session.userId, session.id);
   }
 
-  /** Ends one of the owner's sessions; false when there is no such active session. */
-  revoke(ownerId: string, sessionId: string): Promise<boolean> {
-    return this.repository.revoke(ownerId, sessionId, new Date());
+  /**
+   * Ends one of the owner's sessions; false when there is no such active session. Its
+   * dashboard sockets are closed too, on every instance.
+   */
+  async revoke(ownerId: string, sessionId: string): Promise<boolean> {
+    const revoked = await this.repository.revoke(ownerId, sessionId, new Date());
+    if (revoked) this.events.disconnectSessions([sessionId]);
+    return revoked;
   }
 
-  /** Ends every session of the owner (password reset, account-wide sign-out). */
+  /** Ends every session of the owner (password reset, account-wide sign-out); how many. */
   endAll(ownerId: string): Promise<number> {
-    return this.repository.revokeAllExcept(ownerId, null, new Date());
+    return this.revokeAllExcept(ownerId, null);
   }
 
-  /** "Sign out everywhere else": every session of the owner but `current` ends. */
+  /** "Sign out everywhere else": every session of the owner but `current` ends; how many. */
   endOthers(current: ActiveSession): Promise<number> {
-    return this.repository.revokeAllExcept(current.userId, current.id, new Date());
+    return this.revokeAllExcept(current.userId, current.id);
+  }
+
+  private async revokeAllExcept(ownerId: string, keepId: string | null): Promise<number> {
+    const revoked = await this.repository.revokeAllExcept(ownerId, keepId, new Date());
+    this.events.disconnectSessions(revoked);
+    return revoked.length;
   }
 
   /** The owner's usable sessions (idle ones past SESSION_IDLE_HOURS are left out). */

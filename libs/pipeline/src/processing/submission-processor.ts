@@ -66,7 +66,7 @@ export class SubmissionProcessor {
       await this.repository.markOwnerNotified(submissionId);
     }
     await this.deliveries.enqueueFor(submissionId);
-    await this.events.publish({
+    this.events.publish({
       type: 'submission.processed',
       ownerId: completed.userId,
       formId: completed.formId,

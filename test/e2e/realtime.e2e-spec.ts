@@ -1,0 +1,248 @@
+import { io, type Socket } from 'socket.io-client';
+import request from 'supertest';
+import { JobRunner } from '@intake/pipeline';
+import { apiOwner, PASSWORD, type ApiOwner, type SignedInUser } from '../support/accounts';
+import { createForm, type CreatedForm } from '../support/forms';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { usingPostgres, usingRedis } from '../support/test-database';
+
+interface Message {
+  type: string;
+  form_id: string;
+  subject_id: string | null;
+  at: string;
+}
+
+/** A dashboard socket and everything it received. */
+interface Dashboard {
+  socket: Socket;
+  received: Message[];
+  disconnected: Promise<string>;
+}
+
+/** The cookie header a signed-in agent sends. */
+async function cookieOf(user: SignedInUser): Promise<string> {
+  return (await user.agent.get('/auth/csrf').expect(200)).request.cookies;
+}
+
+function open(test: TestApp, headers: Record<string, string>, query?: Record<string, string>) {
+  return io(test.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: { origin: test.config.publicOrigin, ...headers },
+    ...(query ? { query } : {}),
+  });
+}
+
+async function connect(test: TestApp, user: SignedInUser): Promise<Dashboard> {
+  const socket = open(test, { cookie: await cookieOf(user) });
+  const received: Message[] = [];
+  socket.onAny((_event: string, message: Message) => received.push(message));
+  const disconnected = new Promise<string>((resolve) => socket.on('disconnect', resolve));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, received, disconnected };
+}
+
+/** The handshake error of a socket that must not connect. */
+function refusal(socket: Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => reject(new Error('connected, but should have been refused')));
+    socket.once('connect_error', (error) => resolve(error.message));
+  });
+}
+
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 250 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!check()) throw new Error(`timed out waiting for ${what}`);
+}
+
+async function submitAndProcess(test: TestApp, form: CreatedForm): Promise<string> {
+  const response = await request(test.url)
+    .post(form.path)
+    .send({ email: 'visitor@example.com', message: 'hello' })
+    .expect(201);
+  await test.app.get(JobRunner).drain();
+  return response.body.id as string;
+}
+
+describe('live dashboard events over socket.io', () => {
+  let test: TestApp;
+  let ada: ApiOwner;
+  let bob: ApiOwner;
+  let adaForms: CreatedForm[];
+  let bobForm: CreatedForm;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    test = await startTestApp();
+    [ada, bob] = await Promise.all([apiOwner(test), apiOwner(test)]);
+    adaForms = [await createForm(ada), await createForm(ada)];
+    bobForm = await createForm(bob);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await test.close();
+  });
+
+  const track = (dashboard: Dashboard) => {
+    sockets.push(dashboard.socket);
+    return dashboard;
+  };
+
+  describe('handshake', () => {
+    it('refuses a socket without a session cookie', async () => {
+      const socket = open(test, {});
+      sockets.push(socket);
+      expect(await refusal(socket)).toBe('unauthorized');
+    });
+
+    it('refuses a socket from another origin, even with a valid cookie', async () => {
+      const socket = open(test, { cookie: await cookieOf(ada), origin: 'https://evil.example' });
+      sockets.push(socket);
+      await expect(refusal(socket)).resolves.toEqual(expect.any(String));
+    });
+
+    it('ignores a session token in the URL, and a forged cookie', async () => {
+      const cookie = await cookieOf(ada);
+      const [, value] = cookie.match(/intake_session=([^;]+)/) ?? [];
+      const inUrl = open(test, {}, { session: value ?? '', token: value ?? '' });
+      const forged = open(test, { cookie: 'intake_session=v1.default.AAAA' });
+      sockets.push(inUrl, forged);
+      expect(await refusal(inUrl)).toBe('unauthorized');
+      expect(await refusal(forged)).toBe('unauthorized');
+    });
+  });
+
+  it('tells each owner about their own submissions only, across several forms', async () => {
+    const adaDashboard = track(await connect(test, ada));
+    const bobDashboard = track(await connect(test, bob));
+    const adaIds = [
+      await submitAndProcess(test, adaForms[0]!),
+      await submitAndProcess(test, adaForms[1]!),
+    ];
+    const bobId = await submitAndProcess(test, bobForm);
+    await eventually(() => adaDashboard.received.length >= 2, 'ada’s events');
+    await eventually(() => bobDashboard.received.length >= 1, 'bob’s event');
+    // Give a stray cross-tenant event the chance to arrive before concluding it does not.
+    await submitAndProcess(test, adaForms[0]!);
+    await eventually(() => adaDashboard.received.length >= 3, 'ada’s third event');
+    expect(adaDashboard.received.slice(0, 2)).toEqual([
+      expect.objectContaining({
+        type: 'submission.processed',
+        form_id: adaForms[0]!.id,
+        subject_id: adaIds[0],
+      }),
+      expect.objectContaining({
+        type: 'submission.processed',
+        form_id: adaForms[1]!.id,
+        subject_id: adaIds[1],
+      }),
+    ]);
+    expect(bobDashboard.received).toEqual([
+      {
+        type: 'submission.processed',
+        form_id: bobForm.id,
+        subject_id: bobId,
+        at: expect.any(String),
+      },
+    ]);
+    // Ids only: no submitted data travels over the socket.
+    expect(JSON.stringify(adaDashboard.received)).not.toContain('visitor@example.com');
+  });
+
+  it('lets a socket watch its own forms only', async () => {
+    const { socket } = track(await connect(test, ada));
+    const watch = (body: unknown) => socket.emitWithAck('watch_form', body);
+    expect(await watch({ form_id: adaForms[0]!.id })).toEqual({ ok: true });
+    expect(await watch({ form_id: bobForm.id })).toEqual({ ok: false, error: 'not_found' });
+    for (const hostile of [
+      {},
+      { form_id: 'not-a-uuid' },
+      { form_id: 42 },
+      JSON.parse('{"form_id":"x","__proto__":{"admin":true}}') as unknown,
+      'x'.repeat(100_000),
+      null,
+    ]) {
+      expect(await watch(hostile)).toEqual({ ok: false, error: 'invalid_params' });
+    }
+    expect(await socket.emitWithAck('unwatch_form', { form_id: adaForms[0]!.id })).toEqual({
+      ok: true,
+    });
+  });
+
+  it('drops the sockets of a session at logout, and only those', async () => {
+    const phone = await signInAgain(ada);
+    const laptopDashboard = track(await connect(test, ada));
+    const phoneDashboard = track(await connect(test, phone));
+    await phone.agent.post('/auth/logout').set('X-CSRF-Token', phone.csrf).expect(204);
+    expect(await phoneDashboard.disconnected).toBe('io server disconnect');
+    expect(laptopDashboard.socket.connected).toBe(true);
+  });
+
+  it('drops the other sessions’ sockets on “sign out everywhere else”', async () => {
+    const phone = await signInAgain(ada);
+    const laptopDashboard = track(await connect(test, ada));
+    const phoneDashboard = track(await connect(test, phone));
+    await ada.agent
+      .post('/account/sessions/revoke-others')
+      .set('X-CSRF-Token', ada.csrf)
+      .expect(200);
+    expect(await phoneDashboard.disconnected).toBe('io server disconnect');
+    expect(laptopDashboard.socket.connected).toBe(true);
+  });
+
+  async function signInAgain(user: SignedInUser): Promise<SignedInUser> {
+    const agent = request.agent(test.url);
+    const response = await agent
+      .post('/auth/login')
+      .send({ email: user.email, password: PASSWORD })
+      .expect(200);
+    return { ...user, agent, csrf: response.body.csrf_token as string };
+  }
+});
+
+/**
+ * Two api instances of one deployment (shared PostgreSQL and Redis): an event produced on
+ * one reaches sockets held by the other, and revoking a session on one drops its socket on
+ * the other. Needs a database two processes can share and Redis; CI runs it.
+ */
+(usingPostgres && usingRedis ? describe : describe.skip)('two api instances with Redis', () => {
+  let first: TestApp;
+  let second: TestApp;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    first = await startTestApp();
+    second = await startTestApp({}, { sameDeploymentAs: first });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await second.close();
+    await first.close();
+  });
+
+  it('fans events out to sockets on the other instance, and only the owner’s', async () => {
+    const [ada, bob] = await Promise.all([apiOwner(first), apiOwner(first)]);
+    const form = await createForm(ada);
+    const onSecond = await connect(second, ada);
+    const bobOnSecond = await connect(second, bob);
+    sockets.push(onSecond.socket, bobOnSecond.socket);
+    const id = await submitAndProcess(first, form);
+    await eventually(() => onSecond.received.length > 0, 'the event on the second instance');
+    expect(onSecond.received).toEqual([
+      { type: 'submission.processed', form_id: form.id, subject_id: id, at: expect.any(String) },
+    ]);
+    expect(bobOnSecond.received).toEqual([]);
+  });
+
+  it('drops a revoked session’s socket held by the other instance', async () => {
+    const ada = await apiOwner(first);
+    const onSecond = await connect(second, ada);
+    sockets.push(onSecond.socket);
+    await ada.agent.post('/auth/logout').set('X-CSRF-Token', ada.csrf).expect(204);
+    expect(await onSecond.disconnected).toBe('io server disconnect');
+  });
+});
