@@ -48,9 +48,12 @@ describe('log mailer and dev mailbox (no SMTP_URL)', () => {
   it('shows the owner the mail addressed to them, newest first', async () => {
     const response = await owner.agent.get('/dev/mailbox').expect(200);
     const { messages } = response.body as { messages: DevMail[] };
-    expect(messages.map((mail) => mail.headers['X-Intake-Submission'])).toEqual(
-      [...submissionIds].reverse(),
-    );
+    // Newest first: the two submission notices, then the sign-up's verification mail.
+    expect(messages.map((mail) => mail.headers['X-Intake-Submission'])).toEqual([
+      ...[...submissionIds].reverse(),
+      undefined,
+    ]);
+    expect(messages[2]?.subject).toBe('Confirm your e-mail address for Intake');
     expect(messages[0]).toEqual(
       expect.objectContaining({
         to: [owner.email],
@@ -64,7 +67,10 @@ describe('log mailer and dev mailbox (no SMTP_URL)', () => {
 
   it('shows another user none of it', async () => {
     const response = await stranger.agent.get('/dev/mailbox').expect(200);
-    expect(response.body).toEqual({ messages: [] });
+    const { messages } = response.body as { messages: DevMail[] };
+    // Only the stranger's own verification mail.
+    expect(messages.map((mail) => mail.to)).toEqual([[stranger.email]]);
+    expect(JSON.stringify(messages)).not.toMatch(/Private words|Earlier words/);
   });
 
   it('is for signed-in sessions only, not API keys or anonymous callers', async () => {
@@ -77,9 +83,10 @@ describe('log mailer and dev mailbox (no SMTP_URL)', () => {
     const lines = logged.filter(
       (line) => typeof line === 'object' && line !== null && 'mail' in line,
     );
-    expect(lines).toHaveLength(2);
+    // Two verification mails (owner, stranger), then the two submission notices.
+    expect(lines).toHaveLength(4);
     const [local] = owner.email.split('@');
-    expect(lines[0]).toEqual(
+    expect(lines[2]).toEqual(
       expect.objectContaining({
         mail: expect.objectContaining({
           to: [`${owner.email[0]}***@example.com`],

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DeferredMail } from '@intake/auth';
 import { Mailer, MailHeaderError } from '@intake/mail';
 import { JobRunner, OwnerNotifications } from '@intake/pipeline';
 import { apiOwner, type ApiOwner } from '../support/accounts';
@@ -17,6 +18,8 @@ describe('owner notifications over SMTP', () => {
     smtp = await startSmtpSink();
     test = await startTestApp({ SMTP_URL: smtp.url, MAIL_FROM: 'Intake <intake@example.test>' });
     owner = await apiOwner(test);
+    // The sign-up's verification mail is not what these tests count.
+    await test.app.get(DeferredMail).settled();
     form = await createForm(owner, {
       name: 'Sales <leads>',
       ip_rate_limit: 0,

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DeferredMail } from '@intake/auth';
 import { DeliveryRunner } from '@intake/destinations';
 import { JobRunner } from '@intake/pipeline';
 import { apiOwner, type ApiOwner } from '../support/accounts';
@@ -43,6 +44,9 @@ describe('a submission with every feature on', () => {
       ALLOW_PRIVATE_DESTINATIONS: 'true',
     });
     owner = await apiOwner(test);
+    // The sign-up's verification mail is not what this test counts.
+    await test.app.get(DeferredMail).settled();
+    smtp.received.length = 0;
   });
   afterAll(async () => {
     await Promise.all(receivers.map((receiver) => receiver.close()));

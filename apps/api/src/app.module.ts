@@ -23,9 +23,13 @@ import { RealtimeModule } from '@intake/realtime';
 import { RetentionModule, SubmissionsModule } from '@intake/submissions';
 import { ApiKeysController } from './account/api-keys.controller';
 import { AuditLogController } from './account/audit-log.controller';
+import { EmailController } from './account/email.controller';
 import { SessionsController } from './account/sessions.controller';
 import { TwoFactorController } from './account/two-factor.controller';
 import { AuthController } from './auth/auth.controller';
+import { EmailVerificationController } from './auth/email-verification.controller';
+import { MagicLinkController } from './auth/magic-link.controller';
+import { PasswordResetController } from './auth/password-reset.controller';
 import { DeliveriesController } from './destinations/deliveries.controller';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DevMailboxController } from './dev/dev-mailbox.controller';
@@ -84,6 +88,10 @@ export class AppModule {
         AuditLogController,
         SessionsController,
         TwoFactorController,
+        MagicLinkController,
+        PasswordResetController,
+        EmailVerificationController,
+        EmailController,
         FormsController,
         KnowledgeBasesController,
         // Before SubmissionsController: its `:id` would otherwise take `export`.

@@ -1,13 +1,17 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
+import { ACCOUNT_LINK_PATHS } from '@intake/auth';
 import { AppConfig } from '@intake/config';
 import { assignRequestId, securityHeaders, toErrorResponse } from '@intake/common';
 import { IntakeIoAdapter } from './realtime/intake-io.adapter';
 
 /** `/api/{opaque}/f/{slug}` and its sub-paths (see PublicFormController). */
 const PUBLIC_FORM_PATH = /^\/api\/[^/]+\/f\/[^/]+(?:\/[^/]*)?$/;
+
+/** The pages of e-mailed links, whose plain HTML forms post back urlencoded (besides JSON). */
+const LINK_FORM_PATHS = new Set<string>(Object.values(ACCOUNT_LINK_PATHS));
 
 /**
  * Everything about the HTTP stack that is not a module: shared by `main.ts` and the e2e
@@ -25,11 +29,21 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(...securityHeaders({ production: config.isProduction }));
   app.use(cookieParser());
   // Public form endpoints read their own bodies (JSON, form posts, multipart) with their own
-  // cap; every other route takes JSON up to BODY_LIMIT_BYTES.
+  // cap; every other route takes JSON up to BODY_LIMIT_BYTES, and the link pages' form posts
+  // also flat urlencoded fields (no nesting, a handful of them) under the same cap.
   const parseJson = json({ limit: config.env.BODY_LIMIT_BYTES, strict: true });
-  app.use((request: Request, response: Response, next: NextFunction) =>
-    PUBLIC_FORM_PATH.test(request.path) ? next() : parseJson(request, response, next),
-  );
+  const parseForm = urlencoded({
+    limit: config.env.BODY_LIMIT_BYTES,
+    extended: false,
+    parameterLimit: 8,
+  });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (PUBLIC_FORM_PATH.test(request.path)) return next();
+    if (!LINK_FORM_PATHS.has(request.path)) return parseJson(request, response, next);
+    parseJson(request, response, (error?: unknown) =>
+      error ? next(error) : parseForm(request, response, next),
+    );
+  });
   // body-parser fails before routing, outside Nest's filters: answer in the same shape.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);

@@ -1,9 +1,21 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '@intake/mail';
+import { AccountTokensRepository } from './account-tokens/account-tokens.repository';
+import { AccountTokens } from './account-tokens/account-tokens.service';
+import { DeferredMail } from './account-tokens/deferred-mail';
+import { MailRequestLimits } from './account-tokens/mail-request-limits';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { EmailAddressRepository } from './email-address/email-address.repository';
+import { EmailChange } from './email-address/email-change.service';
+import { EmailVerification } from './email-address/email-verification.service';
 import { AuthGuard } from './guards/auth.guard';
 import { LoginGate } from './login/login-gate';
 import { SecondFactorGate } from './login/second-factor-gate';
+import { MagicLinkBrowserCookie } from './magic-links/magic-link-browser.cookie';
+import { MagicLinksRepository } from './magic-links/magic-links.repository';
+import { MagicLinksService } from './magic-links/magic-links.service';
+import { PasswordReset } from './password-reset/password-reset.service';
 import { PasswordCheck } from './passwords/password-check';
 import { PasswordHasher } from './passwords/password-hasher';
 import { Csrf } from './sessions/csrf';
@@ -20,15 +32,28 @@ import { AccountsService } from './users/accounts.service';
 import { UsersRepository } from './users/users.repository';
 
 @Module({
+  // The e-mailed account links need a Mailer wherever AuthModule runs (the CLI too).
+  imports: [MailModule],
   providers: [
+    AccountTokens,
+    AccountTokensRepository,
     AccountsService,
     ApiKeysRepository,
     ApiKeysService,
     AuthGuard,
     Csrf,
+    DeferredMail,
+    EmailAddressRepository,
+    EmailChange,
+    EmailVerification,
     LoginGate,
+    MagicLinkBrowserCookie,
+    MagicLinksRepository,
+    MagicLinksService,
+    MailRequestLimits,
     PasswordCheck,
     PasswordHasher,
+    PasswordReset,
     PendingSignInCookie,
     ReauthenticationService,
     SecondFactorGate,
@@ -46,8 +71,14 @@ import { UsersRepository } from './users/users.repository';
     ApiKeysService,
     AuthGuard,
     Csrf,
+    DeferredMail,
+    EmailChange,
+    EmailVerification,
+    MagicLinkBrowserCookie,
+    MagicLinksService,
     PasswordCheck,
     PasswordHasher,
+    PasswordReset,
     ReauthenticationService,
     SessionControl,
     SessionCookie,

@@ -1,4 +1,5 @@
 import { DESTINATION_ROUTES } from '../destinations/destinations.openapi';
+import { ACCOUNT_TOKEN_ROUTES } from './routes/account-tokens.routes';
 import { ACCOUNT_ROUTES } from './routes/account.routes';
 import { FORM_ROUTES } from './routes/forms.routes';
 import { SUBMISSION_ROUTES } from './routes/submissions.routes';
@@ -10,6 +11,7 @@ export type * from './openapi.route-types';
 /** Every documented operation; the OpenAPI test checks this against the routes Nest serves. */
 export const ROUTES: RouteDoc[] = [
   ...ACCOUNT_ROUTES,
+  ...ACCOUNT_TOKEN_ROUTES,
   ...TWO_FACTOR_ROUTES,
   ...FORM_ROUTES,
   ...SUBMISSION_ROUTES,

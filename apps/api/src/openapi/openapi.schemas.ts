@@ -6,6 +6,10 @@ import {
   codeInput,
   disableTwoFactorInput,
   reauthenticateInput,
+  emailAddressInput,
+  linkQuery,
+  linkTokenInput,
+  resetPasswordInput,
   createApiKeyInput,
   loginInput,
   signupInput,
@@ -278,6 +282,9 @@ const COMPONENTS = {
   CodeInput: codeInput,
   DisableTwoFactorInput: disableTwoFactorInput,
   ReauthenticateInput: reauthenticateInput,
+  EmailAddressInput: emailAddressInput,
+  LinkTokenInput: linkTokenInput,
+  ResetPasswordInput: resetPasswordInput,
   CreateApiKeyInput: createApiKeyInput,
   CreateFormInput: createFormInput,
   UpdateFormInput: updateFormInput,
@@ -300,6 +307,7 @@ export const QUERIES = {
   listSubmissions: listSubmissionsQuery,
   exportSubmissions: exportSubmissionsQuery,
   auditLog: auditLogQuery,
+  accountLink: linkQuery,
 } satisfies Record<string, z.ZodObject>;
 
 /** Drops what OpenAPI component schemas must not carry (fragment `$id`s, per-schema dialect). */

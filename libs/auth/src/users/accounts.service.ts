@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@intake/audit';
 import { AppError } from '@intake/common';
 import type { User } from '@intake/database';
+import { REVOKED_ON_PASSWORD_CHANGE } from '../account-tokens/account-token-purpose';
+import { AccountTokens } from '../account-tokens/account-tokens.service';
 import type { ClientContext } from '../client-context';
+import { EmailVerification } from '../email-address/email-verification.service';
 import { LoginGate } from '../login/login-gate';
 import { PasswordCheck } from '../passwords/password-check';
 import { PasswordHasher } from '../passwords/password-hasher';
@@ -27,6 +30,8 @@ export class AccountsService {
     private readonly sessions: SessionsService,
     private readonly gate: LoginGate,
     private readonly passwords: PasswordCheck,
+    private readonly tokens: AccountTokens,
+    private readonly verification: EmailVerification,
     private readonly audit: AuditService,
   ) {}
 
@@ -48,6 +53,7 @@ export class AccountsService {
 
   async signup(input: SignupInput, client: ClientContext): Promise<SignedIn> {
     const user = await this.register(input, client);
+    this.verification.send(user);
     const { token, session } = await this.sessions.start(user.id, client);
     return { user, token, session };
   }
@@ -106,6 +112,7 @@ export class AccountsService {
       await this.passwords.assert(user, input.current_password, client, 'current_password');
     }
     await this.users.setPasswordHash(user.id, await this.hasher.hash(input.new_password));
+    await this.tokens.revoke(user, REVOKED_ON_PASSWORD_CHANGE);
     const ended = await this.sessions.endOthers(session);
     const fresh = await this.sessions.rotate(session, client);
     await this.audit.record({
