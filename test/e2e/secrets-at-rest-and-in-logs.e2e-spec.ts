@@ -13,6 +13,7 @@ import { totpCode } from '../support/two-factor';
 
 const PASSWORD = 'a long and secret passphrase 1';
 const NEW_PASSWORD = 'another long secret passphrase 2';
+const RESET_PASSWORD = 'a third long secret passphrase 3';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,6 +80,20 @@ describe('secrets at rest and in logs', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** The token of the newest mail to `to` whose link goes to `path` (mail is sent after the answer). */
+  async function mailedToken(to: string, path: string): Promise<string> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const mail = sink.received
+        .filter((received) => received.rcptTo.includes(to))
+        .map((received) => /https?:\/\/\S+/.exec(received.parsed.text ?? '')?.[0])
+        .filter((link): link is string => link !== undefined && new URL(link).pathname === path)
+        .at(-1);
+      if (mail) return new URL(mail).searchParams.get('token') ?? '';
+      await sleep(50);
+    }
+    throw new Error(`no mail to ${to} with a link to ${path}`);
+  }
+
   it('runs every flow that handles a secret', async () => {
     const browser = request.agent(url);
     const email = 'secret-keeper@example.com';
@@ -90,6 +105,19 @@ describe('secrets at rest and in logs', () => {
     let csrf = signup.body.csrf_token as string;
     secrets.set('csrf token', csrf);
     secrets.set('session cookie', sessionCookieOf(signup.headers['set-cookie']));
+    const verification = await mailedToken(email, '/auth/email/verify');
+    secrets.set('e-mail verification token', verification);
+    await request(url)
+      .post('/auth/email/verify')
+      .type('form')
+      .send({ token: verification })
+      .expect(200);
+
+    const magicBrowser = request.agent(url);
+    await magicBrowser.post('/auth/magic-link').send({ email }).expect(202);
+    const magicLink = await mailedToken(email, '/auth/magic-link/verify');
+    secrets.set('magic link token', magicLink);
+    await magicBrowser.get(`/auth/magic-link/verify?token=${magicLink}`).expect(303);
 
     const key = await browser
       .post('/account/api-keys')
@@ -152,6 +180,26 @@ describe('secrets at rest and in logs', () => {
       .expect(200);
     secrets.set('new password', NEW_PASSWORD);
     secrets.set('rotated session cookie', sessionCookieOf(changed.headers['set-cookie']));
+    csrf = changed.body.csrf_token as string;
+
+    const newEmail = 'secret-keeper-moved@example.com';
+    await browser
+      .post('/account/email')
+      .set('X-CSRF-Token', csrf)
+      .send({ email: newEmail })
+      .expect(202);
+    const change = await mailedToken(newEmail, '/auth/email/confirm');
+    secrets.set('e-mail change token', change);
+    await request(url).post('/auth/email/confirm').type('form').send({ token: change }).expect(200);
+
+    await request(url).post('/auth/password/forgot').send({ email: newEmail }).expect(202);
+    const reset = await mailedToken(newEmail, '/auth/password/reset');
+    secrets.set('password reset token', reset);
+    await request(url)
+      .post('/auth/password/reset')
+      .send({ token: reset, password: RESET_PASSWORD })
+      .expect(200);
+    secrets.set('reset password', RESET_PASSWORD);
     flowsCompleted = true;
   });
 
@@ -184,7 +232,7 @@ describe('secrets at rest and in logs', () => {
         dump += rows.rows.map((row) => row.row).join('\n');
       }
       // The dump is real: it holds the account, the form and the submission.
-      expect(dump).toContain('secret-keeper@example.com');
+      expect(dump).toContain('secret-keeper-moved@example.com');
       expect(dump).toContain('visitor@example.com');
       const stored = [...secrets].filter(([, value]) => dump.includes(value)).map(([what]) => what);
       expect(stored).toEqual([]);
