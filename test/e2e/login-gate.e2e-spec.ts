@@ -47,3 +47,36 @@ describe('per-IP login gate', () => {
     expect(failures).toBe(5);
   });
 });
+
+describe('per-account login gate', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    // Behind a proxy, so each request can come from its own address.
+    test = await startTestApp({ TRUST_PROXY: 'true' });
+  });
+  afterAll(() => test.close());
+
+  const loginFrom = (ip: string, email: string, password: string) =>
+    request(test.url).post('/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+
+  it('stops guessing spread over many IPs at the 11th failure on one account', async () => {
+    const user = await signUp(test);
+    for (let attempt = 1; attempt <= 10; attempt++)
+      await loginFrom(`198.51.100.${attempt}`, user.email, `wrong ${attempt}`).expect(401);
+    const eleventh = await loginFrom('198.51.100.99', user.email, 'wrong 11').expect(429);
+    expect(eleventh.body.error.code).toBe('rate_limited');
+    // The account is gated, not the new address: another account still signs in from it.
+    const other = await signUp(test);
+    await loginFrom('198.51.100.99', other.email, PASSWORD).expect(200);
+  });
+
+  it('counts an unknown address exactly like a known one (no enumeration)', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 1; attempt <= 11; attempt++) {
+      const response = await loginFrom(`203.0.113.${attempt}`, 'nobody@example.com', 'wrong');
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([...Array<number>(10).fill(401), 429]);
+  });
+});

@@ -159,4 +159,27 @@ describe('session control and password change', () => {
       .expect(404);
     await owner.agent.get('/account/sessions').expect(200);
   });
+
+  it('ends a session idle longer than SESSION_IDLE_HOURS (7 days), whatever its age', async () => {
+    const user = await signUp(test);
+    await user.agent.get('/account/sessions').expect(200);
+    await test.prisma.session.updateMany({
+      where: { userId: user.id },
+      data: { lastSeenAt: new Date(Date.now() - (7 * 24 + 1) * 3_600_000) },
+    });
+    await user.agent.get('/account/sessions').expect(401);
+  });
+
+  it('ends a session SESSION_ABSOLUTE_HOURS (30 days) after sign-in, however active', async () => {
+    const user = await signUp(test);
+    const session = await test.prisma.session.findFirstOrThrow({ where: { userId: user.id } });
+    // Set at sign-in from the app's clock (created_at is the database's): within a minute.
+    const lifetime = session.expiresAt.getTime() - session.createdAt.getTime();
+    expect(Math.abs(lifetime - 30 * 24 * 3_600_000)).toBeLessThan(60_000);
+    await test.prisma.session.updateMany({
+      where: { userId: user.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    await user.agent.get('/account/sessions').expect(401);
+  });
 });
