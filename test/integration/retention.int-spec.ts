@@ -79,7 +79,48 @@ describe('retention', () => {
       await test.prisma.submissionJob.count({ where: { submissionId: String(firstExpired) } }),
     ).toBe(0);
     // A second run finds nothing more.
-    expect(await retention.pruneExpired(NOW)).toEqual({ submissions: 0, idempotencyKeys: 0 });
+    expect(await retention.pruneExpired(NOW)).toEqual({
+      submissions: 0,
+      idempotencyKeys: 0,
+      auditEvents: 0,
+      accountTokens: 0,
+    });
+  });
+
+  it('deletes e-mailed tokens a day after they expire, used or not', async () => {
+    const token = (label: string, expiresAt: Date, usedAt: Date | null = null) => ({
+      userId: null,
+      purpose: 'magic_link',
+      email: `${label}@example.com`,
+      tokenHash: Buffer.from(`${label}-${Math.random()}`),
+      expiresAt,
+      usedAt,
+    });
+    await test.prisma.accountToken.createMany({
+      data: [
+        token('long-expired', ago(25 * HOUR)),
+        token('long-expired-used', ago(2 * DAY), ago(3 * DAY)),
+        token('just-expired', ago(HOUR)),
+        token('used-but-live', new Date(NOW.getTime() + 10 * MINUTE), ago(MINUTE)),
+        token('live', new Date(NOW.getTime() + 10 * MINUTE)),
+      ],
+    });
+    await retention.pruneExpired(NOW);
+    const left = await test.prisma.accountToken.findMany({
+      where: {
+        email: {
+          in: ['long-expired', 'long-expired-used', 'just-expired', 'used-but-live', 'live'].map(
+            (l) => `${l}@example.com`,
+          ),
+        },
+      },
+      select: { email: true },
+    });
+    expect(left.map((row) => row.email).sort()).toEqual([
+      'just-expired@example.com',
+      'live@example.com',
+      'used-but-live@example.com',
+    ]);
   });
 
   it('works through a backlog larger than one batch', async () => {

@@ -4,7 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuditModule } from '@intake/audit';
-import { AuthGuard, AuthModule, RateLimitGuard } from '@intake/auth';
+import { AuthGuard, AuthModule, RateLimitGuard, SocialSignInModule } from '@intake/auth';
 import { AppConfig, ConfigModule } from '@intake/config';
 import {
   ContentTypeGuard,
@@ -21,15 +21,21 @@ import { devMailboxEnabled, MailModule } from '@intake/mail';
 import { PipelineModule } from '@intake/pipeline';
 import { RealtimeModule } from '@intake/realtime';
 import { RetentionModule, SubmissionsModule } from '@intake/submissions';
+import { AccountDeletionService } from './account/account-deletion.service';
+import { AccountExportService } from './account/account-export.service';
+import { AccountController } from './account/account.controller';
+import { ApiAuditLogController } from './account/api-audit-log.controller';
 import { ApiKeysController } from './account/api-keys.controller';
 import { AuditLogController } from './account/audit-log.controller';
 import { EmailController } from './account/email.controller';
+import { IdentitiesController } from './account/identities.controller';
 import { SessionsController } from './account/sessions.controller';
 import { TwoFactorController } from './account/two-factor.controller';
 import { AuthController } from './auth/auth.controller';
 import { EmailVerificationController } from './auth/email-verification.controller';
 import { MagicLinkController } from './auth/magic-link.controller';
 import { PasswordResetController } from './auth/password-reset.controller';
+import { SocialSignInController } from './auth/social-sign-in.controller';
 import { DeliveriesController } from './destinations/deliveries.controller';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DevMailboxController } from './dev/dev-mailbox.controller';
@@ -68,6 +74,8 @@ export class AppModule {
         RateLimitModule,
         AuditModule,
         AuthModule,
+        // Google and GitHub strategies only for the providers configured.
+        SocialSignInModule.register(config),
         FormsModule,
         SubmissionsModule,
         // Background work in the api only when there is no worker (JOBS_IN_API).
@@ -86,12 +94,16 @@ export class AppModule {
         AuthController,
         ApiKeysController,
         AuditLogController,
+        ApiAuditLogController,
+        AccountController,
         SessionsController,
         TwoFactorController,
         MagicLinkController,
         PasswordResetController,
         EmailVerificationController,
         EmailController,
+        SocialSignInController,
+        IdentitiesController,
         FormsController,
         KnowledgeBasesController,
         // Before SubmissionsController: its `:id` would otherwise take `export`.
@@ -106,6 +118,8 @@ export class AppModule {
         PublicFormController,
       ],
       providers: [
+        AccountExportService,
+        AccountDeletionService,
         { provide: APP_FILTER, useClass: ErrorFilter },
         DashboardGateway,
         // Order matters: who the caller is decides their rate budget.

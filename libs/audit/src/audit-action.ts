@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'user.deleted',
   'identity.linked',
   'identity.unlinked',
+  'identity.link_failed',
   'audit_log.exported',
   'session.revoked',
   'session.revoked_others',
@@ -41,6 +42,13 @@ export const AUDIT_ACTIONS = [
   'destination.enabled',
   'destination.secret_regenerated',
   'destination.disabled',
+  'delivery.redelivered',
+  'oauth.client.registered',
+  'oauth.grant.created',
+  'oauth.token.issued',
+  'oauth.token.revoked',
+  'oauth.grant.revoked',
+  'oauth.client.revoked',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { pageMeta, type PageMeta } from '@intake/common';
+import { keysetBatches, pageMeta, type PageMeta } from '@intake/common';
+import type { AuditEvent } from '@intake/database';
 import type { AuditAction } from './audit-action';
 import { toAuditEventOutput, type AuditEventOutput } from './audit-event.output';
-import type { AuditLogQuery } from './audit-log.query';
-import { AuditRepository } from './audit.repository';
+import type { AuditLogFilters, AuditLogQuery } from './audit-log.query';
+import { AuditRepository, type AuditCursor } from './audit.repository';
 
 /** Where a request came from; the auth lib fills it from the HTTP request. */
 export interface AuditClient {
@@ -20,6 +21,9 @@ export interface AuditEntry {
   /** Small, non-secret facts (never tokens, passwords or submitted data). */
   metadata?: Record<string, string | number | boolean>;
 }
+
+/** Entries per keyset query of the exports. */
+const EXPORT_BATCH_SIZE = 500;
 
 /** The append-only audit trail (the table refuses UPDATE and DELETE; see the migration). */
 @Injectable()
@@ -39,5 +43,15 @@ export class AuditService {
       data: events.map(toAuditEventOutput),
       meta: pageMeta(query.page, query.page_size, total),
     };
+  }
+
+  /** Every matching entry of the owner, oldest first, streamed in keyset batches. */
+  async *events(ownerId: string, filters: AuditLogFilters = {}): AsyncGenerator<AuditEventOutput> {
+    const events = keysetBatches<AuditEvent, AuditCursor>(
+      (cursor, size) => this.repository.batchAfter(ownerId, filters, cursor, size),
+      (event) => ({ createdAt: event.createdAt, id: event.id }),
+      EXPORT_BATCH_SIZE,
+    );
+    for await (const event of events) yield toAuditEventOutput(event);
   }
 }

@@ -10,6 +10,8 @@ import { EmailAddressRepository } from './email-address/email-address.repository
 import { EmailChange } from './email-address/email-change.service';
 import { EmailVerification } from './email-address/email-verification.service';
 import { AuthGuard } from './guards/auth.guard';
+import { IdentitiesRepository } from './identities/identities.repository';
+import { IdentitiesService } from './identities/identities.service';
 import { LoginGate } from './login/login-gate';
 import { SecondFactorGate } from './login/second-factor-gate';
 import { MagicLinkBrowserCookie } from './magic-links/magic-link-browser.cookie';
@@ -46,6 +48,8 @@ import { UsersRepository } from './users/users.repository';
     EmailAddressRepository,
     EmailChange,
     EmailVerification,
+    IdentitiesRepository,
+    IdentitiesService,
     LoginGate,
     MagicLinkBrowserCookie,
     MagicLinksRepository,
@@ -74,6 +78,9 @@ import { UsersRepository } from './users/users.repository';
     DeferredMail,
     EmailChange,
     EmailVerification,
+    // IdentitiesRepository for SocialSignInModule (libs/auth/src/social), the service for settings.
+    IdentitiesRepository,
+    IdentitiesService,
     MagicLinkBrowserCookie,
     MagicLinksService,
     PasswordCheck,

@@ -4,6 +4,7 @@ export * from './submissions.module';
 export * from './submissions.query';
 export * from './submissions.service';
 export * from './export/submissions-export.service';
+export * from './erasure/submissions-erasure.service';
 export * from './retention/retention.module';
 export * from './retention/retention.scheduler';
 export * from './retention/retention.service';

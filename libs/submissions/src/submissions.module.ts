@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FormsModule } from '@intake/forms';
+import { SubmissionsErasureRepository } from './erasure/submissions-erasure.repository';
+import { SubmissionsErasure } from './erasure/submissions-erasure.service';
 import { SubmissionsExportService } from './export/submissions-export.service';
 import { IngestRepository } from './ingest/ingest.repository';
 import { IngestService } from './ingest/ingest.service';
@@ -14,7 +16,9 @@ import { SubmissionsService } from './submissions.service';
     SubmissionsRepository,
     SubmissionsService,
     SubmissionsExportService,
+    SubmissionsErasure,
+    SubmissionsErasureRepository,
   ],
-  exports: [IngestService, SubmissionsService, SubmissionsExportService],
+  exports: [IngestService, SubmissionsService, SubmissionsExportService, SubmissionsErasure],
 })
 export class SubmissionsModule {}

@@ -1,35 +1,41 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
+  auditLogFilters,
+  AuditLogExport,
   auditLogQuery,
   AuditService,
   type AuditEventOutput,
+  type AuditLogFilters,
   type AuditLogQuery,
 } from '@intake/audit';
-import { ApiKeyAuth, OwnerId, SessionAuth } from '@intake/auth';
-import { ZodValidationPipe, type PageMeta } from '@intake/common';
+import { Client, OwnerId, SessionAuth, type ClientContext } from '@intake/auth';
+import { sendAttachment, ZodValidationPipe, type PageMeta } from '@intake/common';
 
-type AuditLogPage = { data: AuditEventOutput[]; meta: PageMeta };
-
-/** The owner's audit trail: the dashboard reads it with its session, scripts with a key. */
-@Controller()
+/** The account's audit trail in the dashboard; the bearer twin is ApiAuditLogController. */
+@Controller('account/audit-log')
+@SessionAuth()
 export class AuditLogController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly exports: AuditLogExport,
+  ) {}
 
-  @Get('account/audit-log')
-  @SessionAuth()
-  forSession(
+  @Get()
+  list(
     @OwnerId() ownerId: string,
     @Query(new ZodValidationPipe(auditLogQuery, 'query')) query: AuditLogQuery,
-  ): Promise<AuditLogPage> {
+  ): Promise<{ data: AuditEventOutput[]; meta: PageMeta }> {
     return this.audit.list(ownerId, query);
   }
 
-  @Get('api/audit-log')
-  @ApiKeyAuth('audit:read')
-  forApiKey(
+  @Get('export')
+  async export(
     @OwnerId() ownerId: string,
-    @Query(new ZodValidationPipe(auditLogQuery, 'query')) query: AuditLogQuery,
-  ): Promise<AuditLogPage> {
-    return this.audit.list(ownerId, query);
+    @Query(new ZodValidationPipe(auditLogFilters, 'query')) filters: AuditLogFilters,
+    @Client() client: ClientContext,
+    @Res() response: Response,
+  ): Promise<void> {
+    await sendAttachment(response, await this.exports.open(ownerId, filters, client));
   }
 }

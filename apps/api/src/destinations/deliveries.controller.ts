@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiKeyAuth, OwnerId } from '@intake/auth';
+import { ApiKeyAuth, Client, OwnerId, type ClientContext } from '@intake/auth';
 import { paginationQuery, uuidParam, ZodValidationPipe, type PageMeta } from '@intake/common';
 import { DeliveryLogService, type DeliveryOutput } from '@intake/destinations';
 import type { z } from 'zod';
@@ -36,7 +36,8 @@ export class DeliveriesController {
     @Param('formId', formId) form: string,
     @Param('destinationId', destinationId) destination: string,
     @Param('id', deliveryId) id: string,
+    @Client() client: ClientContext,
   ): Promise<{ delivery: DeliveryOutput }> {
-    return { delivery: await this.log.redeliver(ownerId, form, destination, id) };
+    return { delivery: await this.log.redeliver(ownerId, form, destination, id, client) };
   }
 }

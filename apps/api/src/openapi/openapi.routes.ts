@@ -1,7 +1,9 @@
 import { DESTINATION_ROUTES } from '../destinations/destinations.openapi';
 import { ACCOUNT_TOKEN_ROUTES } from './routes/account-tokens.routes';
 import { ACCOUNT_ROUTES } from './routes/account.routes';
+import { AUDIT_AND_ACCOUNT_ROUTES } from './routes/audit-and-account.routes';
 import { FORM_ROUTES } from './routes/forms.routes';
+import { SOCIAL_ROUTES } from './routes/social.routes';
 import { SUBMISSION_ROUTES } from './routes/submissions.routes';
 import { TWO_FACTOR_ROUTES } from './routes/two-factor.routes';
 import type { RouteDoc } from './openapi.route-types';
@@ -11,8 +13,10 @@ export type * from './openapi.route-types';
 /** Every documented operation; the OpenAPI test checks this against the routes Nest serves. */
 export const ROUTES: RouteDoc[] = [
   ...ACCOUNT_ROUTES,
+  ...AUDIT_AND_ACCOUNT_ROUTES,
   ...ACCOUNT_TOKEN_ROUTES,
   ...TWO_FACTOR_ROUTES,
+  ...SOCIAL_ROUTES,
   ...FORM_ROUTES,
   ...SUBMISSION_ROUTES,
   ...DESTINATION_ROUTES,

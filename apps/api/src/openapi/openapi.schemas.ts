@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUDIT_ACTIONS, auditLogQuery } from '@intake/audit';
+import { AUDIT_ACTIONS, auditLogFilters, auditLogQuery } from '@intake/audit';
 import {
   API_SCOPES,
   changePasswordInput,
@@ -30,6 +30,7 @@ import {
   listSubmissionsQuery,
   updateSubmissionInput,
 } from '@intake/submissions';
+import { deleteAccountInput } from '../account/delete-account.input';
 
 /**
  * Every schema the OpenAPI document names. Request bodies and queries are the zod schemas
@@ -286,6 +287,7 @@ const COMPONENTS = {
   LinkTokenInput: linkTokenInput,
   ResetPasswordInput: resetPasswordInput,
   CreateApiKeyInput: createApiKeyInput,
+  DeleteAccountInput: deleteAccountInput,
   CreateFormInput: createFormInput,
   UpdateFormInput: updateFormInput,
   CreateKnowledgeBaseInput: createKnowledgeBaseInput,
@@ -307,6 +309,7 @@ export const QUERIES = {
   listSubmissions: listSubmissionsQuery,
   exportSubmissions: exportSubmissionsQuery,
   auditLog: auditLogQuery,
+  auditLogExport: auditLogFilters,
   accountLink: linkQuery,
 } satisfies Record<string, z.ZodObject>;
 

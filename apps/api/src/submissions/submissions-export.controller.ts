@@ -1,7 +1,7 @@
-import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiKeyAuth, Client, OwnerId, type ClientContext } from '@intake/auth';
-import { uuidParam, ZodValidationPipe } from '@intake/common';
+import { sendAttachment, uuidParam, ZodValidationPipe } from '@intake/common';
 import {
   exportSubmissionsQuery,
   SubmissionsExportService,
@@ -14,8 +14,6 @@ import {
  */
 @Controller('api/forms/:formId/submissions/export')
 export class SubmissionsExportController {
-  private readonly logger = new Logger(SubmissionsExportController.name);
-
   constructor(private readonly exports: SubmissionsExportService) {}
 
   @Get()
@@ -27,25 +25,6 @@ export class SubmissionsExportController {
     @Client() client: ClientContext,
     @Res() response: Response,
   ): Promise<void> {
-    // Errors up to here (unknown form, bad query) still get the JSON error shape.
-    const exported = await this.exports.open(ownerId, formId, query, client);
-    response.status(200).set({
-      'Content-Type': exported.contentType,
-      'Content-Disposition': `attachment; filename="${exported.filename}"`,
-      'Cache-Control': 'no-store',
-    });
-    try {
-      await exported.writeTo(response);
-    } catch (error) {
-      // Headers are gone, so no error body can follow: pipeline has already cut the
-      // connection, which tells the client the file is incomplete. A client that left
-      // early is not an error.
-      if (!isClientGone(error))
-        this.logger.error({ msg: 'Submission export failed mid-stream', formId, err: error });
-    }
+    await sendAttachment(response, await this.exports.open(ownerId, formId, query, client));
   }
-}
-
-function isClientGone(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ERR_STREAM_PREMATURE_CLOSE';
 }

@@ -75,4 +75,11 @@ export class AccountTokensRepository {
       data: { usedAt: now },
     });
   }
+
+  /** Retention: deletes up to `limit` tokens that expired before `cutoff`; how many. */
+  deleteExpiredBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM account_tokens WHERE id IN (
+        SELECT id FROM account_tokens WHERE expires_at < ${cutoff} LIMIT ${limit})`;
+  }
 }

@@ -6,6 +6,11 @@ const WITH_ATTEMPTS = {
   deliveryAttempts: { orderBy: { attempt: 'asc' } },
 } satisfies Prisma.DeliveryInclude;
 
+export interface DeliveryCursor {
+  createdAt: Date;
+  id: string;
+}
+
 /** The owner's delivery log; every call runs as that owner (row-level security). */
 @Injectable()
 export class DeliveriesRepository {
@@ -30,6 +35,34 @@ export class DeliveriesRepository {
         }),
         tx.delivery.count({ where }),
       ]),
+    );
+  }
+
+  /** Oldest first, after `cursor`: keyset batches for the account export. */
+  batchAfter(
+    ownerId: string,
+    destinationId: string,
+    cursor: DeliveryCursor | null,
+    size: number,
+  ): Promise<DeliveryRecord[]> {
+    return this.prisma.asOwner(ownerId, (tx) =>
+      tx.delivery.findMany({
+        where: {
+          userId: ownerId,
+          destinationId,
+          ...(cursor
+            ? {
+                OR: [
+                  { createdAt: { gt: cursor.createdAt } },
+                  { createdAt: cursor.createdAt, id: { gt: cursor.id } },
+                ],
+              }
+            : {}),
+        },
+        include: WITH_ATTEMPTS,
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: size,
+      }),
     );
   }
 

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, pageMeta, type PageMeta } from '@intake/common';
+import { AuditService, type AuditClient } from '@intake/audit';
+import { AppError, keysetBatches, pageMeta, type PageMeta } from '@intake/common';
 import { DestinationsService } from '../destinations/destinations.service';
-import { DeliveriesRepository } from './deliveries.repository';
-import { toDeliveryOutput, type DeliveryOutput } from './delivery.output';
+import { DeliveriesRepository, type DeliveryCursor } from './deliveries.repository';
+import { toDeliveryOutput, type DeliveryOutput, type DeliveryRecord } from './delivery.output';
+
+/** Deliveries per keyset query of the account export (each carries its attempts). */
+const EXPORT_BATCH_SIZE = 200;
 
 /** A destination's delivery log and manual redelivery. */
 @Injectable()
@@ -10,6 +14,7 @@ export class DeliveryLogService {
   constructor(
     private readonly destinations: DestinationsService,
     private readonly repository: DeliveriesRepository,
+    private readonly audit: AuditService,
   ) {}
 
   async list(
@@ -25,6 +30,19 @@ export class DeliveryLogService {
   }
 
   /**
+   * A destination's whole log, oldest first, streamed in keyset batches: the account
+   * export's part. Scoped to the owner, so another owner's destination yields nothing.
+   */
+  async *everyDelivery(ownerId: string, destinationId: string): AsyncGenerator<DeliveryOutput> {
+    const deliveries = keysetBatches<DeliveryRecord, DeliveryCursor>(
+      (cursor, size) => this.repository.batchAfter(ownerId, destinationId, cursor, size),
+      (delivery) => ({ createdAt: delivery.createdAt, id: delivery.id }),
+      EXPORT_BATCH_SIZE,
+    );
+    for await (const delivery of deliveries) yield toDeliveryOutput(delivery);
+  }
+
+  /**
    * Sends the same event again: the same delivery goes back to pending with a fresh round
    * of attempts, keeping its log and its event id (the `webhook-id`). The event is the same
    * one, so a receiver that already processed it may drop it as a duplicate; redelivery is
@@ -35,6 +53,7 @@ export class DeliveryLogService {
     formId: string,
     destinationId: string,
     deliveryId: string,
+    client: AuditClient,
   ): Promise<DeliveryOutput> {
     const destination = await this.destinations.find(ownerId, formId, destinationId);
     const delivery = await this.repository.find(ownerId, destination.id, deliveryId);
@@ -44,6 +63,13 @@ export class DeliveryLogService {
     }
     const reset = await this.repository.resetForRedelivery(ownerId, delivery.id);
     if (!reset) throw new AppError('conflict', 'The delivery is still pending');
+    await this.audit.record({
+      actorId: ownerId,
+      action: 'delivery.redelivered',
+      target: { type: 'delivery', id: delivery.id },
+      client,
+      metadata: { destination_id: destination.id },
+    });
     return toDeliveryOutput(reset);
   }
 }

@@ -1,3 +1,5 @@
+import type { FormVersion } from '@intake/database';
+import type { FieldsSchema } from '../rules';
 import type { FormSettings } from './form-fields';
 import { storedFieldsSchema, type FormRecord } from './forms.repository';
 
@@ -17,6 +19,28 @@ export interface FormOutput extends FormSummaryOutput, FormSettings {
   updated_at: string;
   /** Only when a token was just created or replaced: shown once. */
   submission_token?: string;
+}
+
+/** One immutable version: its schema, and the endpoint that validates against it for good. */
+export interface FormVersionOutput {
+  version: number;
+  endpoint: string;
+  fields_schema: FieldsSchema;
+  created_at: string;
+}
+
+/** A form with every version it has had (the account export). */
+export interface FormWithVersionsOutput extends FormOutput {
+  versions: FormVersionOutput[];
+}
+
+export function toFormVersionOutput(version: FormVersion, endpoint: string): FormVersionOutput {
+  return {
+    version: version.version,
+    endpoint,
+    fields_schema: storedFieldsSchema(version),
+    created_at: version.createdAt.toISOString(),
+  };
 }
 
 export function currentVersionOf(form: FormRecord) {

@@ -68,6 +68,24 @@ export class FormsRepository {
     );
   }
 
+  /** Every form of the owner with all its versions, newest version first (account export). */
+  listWithAllVersions(ownerId: string): Promise<FormRecord[]> {
+    return this.prisma.asOwner(ownerId, (tx) =>
+      tx.form.findMany({
+        where: { userId: ownerId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        include: { versions: { orderBy: { version: 'desc' } } },
+      }),
+    );
+  }
+
+  /** One version of the owner's form, e.g. the one a submission was validated against. */
+  findVersion(ownerId: string, formId: string, version: number): Promise<FormVersion | null> {
+    return this.prisma.asOwner(ownerId, (tx) =>
+      tx.formVersion.findFirst({ where: { formId, version, userId: ownerId } }),
+    );
+  }
+
   /** Applies changes; a new schema becomes the next immutable version in the same transaction. */
   update(
     ownerId: string,

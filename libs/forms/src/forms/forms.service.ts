@@ -7,6 +7,7 @@ import { isUniqueViolation } from '@intake/database';
 import { OpaqueEndpoints } from '../endpoints/opaque-endpoint';
 import { newSubmissionToken } from '../endpoints/submission-token';
 import { KnowledgeBasesRepository } from '../knowledge-bases/knowledge-bases.repository';
+import type { FieldsSchema } from '../rules';
 import type { CreateFormInput, FormSettings, UpdateFormInput } from './form-fields';
 import { assertConsistentSettings } from './form-settings';
 import {
@@ -14,10 +15,17 @@ import {
   formSettingsOf,
   toFormOutput,
   toFormSummaryOutput,
+  toFormVersionOutput,
   type FormOutput,
   type FormSummaryOutput,
+  type FormWithVersionsOutput,
 } from './form.output';
-import { FormsRepository, type FormData, type FormRecord } from './forms.repository';
+import {
+  FormsRepository,
+  storedFieldsSchema,
+  type FormData,
+  type FormRecord,
+} from './forms.repository';
 import { PublishedForms } from './published-forms';
 
 /** API names -> columns, for every setting except `fields_schema` (which lives on versions). */
@@ -162,6 +170,21 @@ export class FormsService {
     return this.output(form, counts.get(form.id) ?? 0);
   }
 
+  /** Every form with its settings and all its versions, oldest form first: the account export. */
+  async everyForm(ownerId: string): Promise<FormWithVersionsOutput[]> {
+    const forms = await this.repository.listWithAllVersions(ownerId);
+    const counts = await this.repository.countSubmissions(
+      ownerId,
+      forms.map((form) => form.id),
+    );
+    return forms.map((form) => ({
+      ...this.output(form, counts.get(form.id) ?? 0),
+      versions: form.versions
+        .map((version) => toFormVersionOutput(version, this.endpointFor(version.id, form.slug)))
+        .reverse(),
+    }));
+  }
+
   /** Replaces a private form's submission token; the old one stops working at once. */
   async replaceSubmissionToken(
     ownerId: string,
@@ -193,6 +216,13 @@ export class FormsService {
     return { ...this.output(updated, counts.get(form.id) ?? 0), submission_token: token };
   }
 
+  /** The schema one version of the owner's form validates against (a submission's own). */
+  async versionSchema(ownerId: string, formId: string, version: number): Promise<FieldsSchema> {
+    const found = await this.repository.findVersion(ownerId, formId, version);
+    if (!found) throw AppError.notFound('Form version');
+    return storedFieldsSchema(found);
+  }
+
   /** The form, or 404 (also for another owner's form: no existence oracle). */
   async find(ownerId: string, formId: string): Promise<FormRecord> {
     const form = await this.repository.find(ownerId, formId);
@@ -201,7 +231,11 @@ export class FormsService {
   }
 
   endpointOf(form: FormRecord): string {
-    return `${this.config.publicUrl}/api/${this.endpoints.encode(currentVersionOf(form).id)}/f/${form.slug}`;
+    return this.endpointFor(currentVersionOf(form).id, form.slug);
+  }
+
+  private endpointFor(versionId: string, slug: string): string {
+    return `${this.config.publicUrl}/api/${this.endpoints.encode(versionId)}/f/${slug}`;
   }
 
   private output(form: FormRecord, submissionCount: number): FormOutput {

@@ -1,27 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
-import { Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AuditService, type AuditClient } from '@intake/audit';
+import type { Attachment } from '@intake/common';
 import type { Submission } from '@intake/database';
 import { currentVersionOf, FormsService } from '@intake/forms';
-import { toSubmissionOutput } from '../submission.output';
-import type { ExportSubmissionsQuery } from '../submissions.query';
+import { toSubmissionOutput, type SubmissionOutput } from '../submission.output';
+import type { ExportSubmissionsQuery, SubmissionFilters } from '../submissions.query';
 import { SubmissionsRepository } from '../submissions.repository';
 import { csvLayout } from './export-columns';
 import { submissionsInBatches } from './submission-batches';
 
-/** An export whose form has been checked; nothing is read until `writeTo`. */
-export interface SubmissionExport {
-  contentType: string;
-  filename: string;
-  /**
-   * Streams every row into `destination`. `pipeline` carries backpressure end to end (each
-   * stage waits for 'drain' before pulling more) and, when the destination closes early,
-   * destroys the source, which ends the batch queries.
-   */
-  writeTo(destination: Writable): Promise<void>;
-}
+/** Inbox and spam alike: the account export hands over everything. */
+const EVERY_SUBMISSION: SubmissionFilters = { filter: 'all' };
 
 @Injectable()
 export class SubmissionsExportService {
@@ -37,7 +29,7 @@ export class SubmissionsExportService {
     formId: string,
     query: ExportSubmissionsQuery,
     client: AuditClient,
-  ): Promise<SubmissionExport> {
+  ): Promise<Attachment> {
     const form = await this.forms.find(ownerId, formId);
     const { format, ...filters } = query;
     await this.audit.record({
@@ -74,6 +66,18 @@ export class SubmissionsExportService {
           destination,
         ),
     };
+  }
+
+  /**
+   * Every submission of one of the owner's forms, oldest first, streamed in keyset batches:
+   * the account export's part. Queries are scoped to the owner (another owner's form yields
+   * nothing); the account export records its own audit entry.
+   */
+  everySubmission(ownerId: string, formId: string): AsyncGenerator<SubmissionOutput> {
+    return mapRows(
+      submissionsInBatches(this.repository, ownerId, formId, EVERY_SUBMISSION),
+      toSubmissionOutput,
+    );
   }
 }
 

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@intake/audit';
+import { AccountTokensMaintenanceModule } from '@intake/auth';
 import { RetentionRepository } from './retention.repository';
 import {
   DEFAULT_RETENTION_INTERVAL_MS,
@@ -9,8 +11,9 @@ import {
 import { RetentionService } from './retention.service';
 
 /**
- * Retention on its own module: it needs only the database and config, so the worker can
- * run it without the api's forms, audit and auth graph.
+ * Retention on its own module: it needs only the database, config, the audit trail's
+ * pruning and the account tokens' (each only database and config), so the worker can run
+ * it without the api's forms and auth graph.
  */
 @Module({})
 export class RetentionModule {
@@ -19,6 +22,7 @@ export class RetentionModule {
   ): DynamicModule {
     return {
       module: RetentionModule,
+      imports: [AuditModule, AccountTokensMaintenanceModule],
       providers: [
         RetentionRepository,
         RetentionService,

@@ -15,7 +15,9 @@ function controllableRetention() {
   const pruneExpired = jest.fn(
     () =>
       new Promise<PruneResult>((resolve) =>
-        finishers.push(() => resolve({ submissions: 0, idempotencyKeys: 0 })),
+        finishers.push(() =>
+          resolve({ submissions: 0, idempotencyKeys: 0, auditEvents: 0, accountTokens: 0 }),
+        ),
       ),
   );
   const finishAll = async () => {
@@ -89,7 +91,7 @@ describe('RetentionScheduler', () => {
     const pruneExpired = jest
       .fn()
       .mockRejectedValueOnce(new Error('database down'))
-      .mockResolvedValue({ submissions: 0, idempotencyKeys: 0 });
+      .mockResolvedValue({ submissions: 0, idempotencyKeys: 0, auditEvents: 0, accountTokens: 0 });
     const subject = scheduler({ pruneExpired } as unknown as RetentionService);
     await expect(subject.runOnce()).resolves.toBeUndefined();
     await expect(subject.runOnce()).resolves.toBeUndefined();

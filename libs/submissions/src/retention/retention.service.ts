@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditMaintenance } from '@intake/audit';
+import { AccountTokensMaintenance } from '@intake/auth';
 import { RetentionRepository } from './retention.repository';
 
 /** Rows per DELETE statement. */
@@ -10,14 +12,24 @@ export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 export interface PruneResult {
   submissions: number;
   idempotencyKeys: number;
+  auditEvents: number;
+  accountTokens: number;
 }
 
-/** Enforces each form's `retention_days` and the idempotency window. */
+/**
+ * Enforces each form's `retention_days`, the idempotency window, the audit trail's
+ * AUDIT_RETENTION_DAYS and the end of e-mailed tokens: one job, so one schedule runs every
+ * kind of pruning.
+ */
 @Injectable()
 export class RetentionService {
   private readonly logger = new Logger(RetentionService.name);
 
-  constructor(private readonly repository: RetentionRepository) {}
+  constructor(
+    private readonly repository: RetentionRepository,
+    private readonly audit: AuditMaintenance,
+    private readonly accountTokens: AccountTokensMaintenance,
+  ) {}
 
   async pruneExpired(now: Date = new Date()): Promise<PruneResult> {
     const submissions = await drain((limit) =>
@@ -27,14 +39,18 @@ export class RetentionService {
     const idempotencyKeys = await drain((limit) =>
       this.repository.deleteIdempotencyKeysBefore(keyCutoff, limit),
     );
-    if (submissions + idempotencyKeys > 0) {
+    const auditEvents = await drain((limit) => this.audit.pruneExpiredBatch(now, limit));
+    const accountTokens = await drain((limit) => this.accountTokens.pruneExpiredBatch(now, limit));
+    if (submissions + idempotencyKeys + auditEvents + accountTokens > 0) {
       this.logger.log({
         msg: 'Pruned expired rows',
         submissions,
         idempotency_keys: idempotencyKeys,
+        audit_events: auditEvents,
+        account_tokens: accountTokens,
       });
     }
-    return { submissions, idempotencyKeys };
+    return { submissions, idempotencyKeys, auditEvents, accountTokens };
   }
 }
 

@@ -3,11 +3,9 @@ import {
   json,
   object,
   arrayOf,
-  page,
   uuidParameter,
   session,
   recentSession,
-  apiKey,
   RATE,
 } from '../openapi.route-helpers';
 import { ref } from '../openapi.schemas';
@@ -265,42 +263,6 @@ export const ACCOUNT_ROUTES: RouteDoc[] = [
       },
     },
     errors: ['reauthentication_required'],
-  },
-  {
-    method: 'get',
-    path: '/account/audit-log',
-    operationId: 'auditLogForSession',
-    tag: 'Account',
-    summary: 'The account’s audit trail (dashboard)',
-    description: 'Newest first. Bearer twin: `GET /api/audit-log`.',
-    auth: session,
-    throttled: true,
-    query: 'auditLog',
-    responses: {
-      '200': {
-        description: 'One page of events.',
-        content: json(page('data', ref('AuditEvent'))),
-        headers: RATE,
-      },
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/audit-log',
-    operationId: 'auditLog',
-    tag: 'Account',
-    summary: 'The account’s audit trail',
-    description: 'Newest first. Session twin: `GET /account/audit-log`.',
-    auth: apiKey('audit:read'),
-    throttled: true,
-    query: 'auditLog',
-    responses: {
-      '200': {
-        description: 'One page of events.',
-        content: json(page('data', ref('AuditEvent'))),
-        headers: RATE,
-      },
-    },
   },
   {
     method: 'get',
