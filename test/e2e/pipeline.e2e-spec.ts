@@ -113,5 +113,4 @@ describe('processing pipeline', () => {
     });
     expect(statuses.every((row) => row.processingStatus === 'completed')).toBe(true);
   });
-
 });

@@ -15,7 +15,6 @@ import { IdentitiesService } from './identities/identities.service';
 import { LoginGate } from './login/login-gate';
 import { SecondFactorGate } from './login/second-factor-gate';
 import { MagicLinkBrowserCookie } from './magic-links/magic-link-browser.cookie';
-import { MagicLinksRepository } from './magic-links/magic-links.repository';
 import { MagicLinksService } from './magic-links/magic-links.service';
 import { PasswordReset } from './password-reset/password-reset.service';
 import { PasswordCheck } from './passwords/password-check';
@@ -52,7 +51,6 @@ import { UsersRepository } from './users/users.repository';
     IdentitiesService,
     LoginGate,
     MagicLinkBrowserCookie,
-    MagicLinksRepository,
     MagicLinksService,
     MailRequestLimits,
     PasswordCheck,

@@ -13,7 +13,6 @@ import type { ClientContext } from '../client-context';
 import { EmailVerification } from '../email-address/email-verification.service';
 import { SignInService, type SignInResult } from '../sign-in/sign-in.service';
 import { UsersRepository } from '../users/users.repository';
-import { MagicLinksRepository } from './magic-links.repository';
 
 /** Opening a link: signed in (or a code owed), or, in another browser, a question first. */
 export type MagicLinkOpened = SignInResult | { status: 'confirm'; email: string };
@@ -28,7 +27,6 @@ export class MagicLinksService {
   private readonly signupOpen: boolean;
 
   constructor(
-    private readonly repository: MagicLinksRepository,
     private readonly users: UsersRepository,
     private readonly tokens: AccountTokens,
     private readonly verification: EmailVerification,
@@ -112,7 +110,7 @@ export class MagicLinksService {
       throw new AppError('forbidden', 'Signing up by e-mail link is turned off on this server');
     }
     try {
-      const created = await this.repository.createAccount(token.email, new Date());
+      const created = await this.users.createVerified(token.email, new Date());
       await this.audit.record({
         actorId: created.id,
         action: 'user.signup',

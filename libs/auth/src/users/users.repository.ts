@@ -23,6 +23,14 @@ export class UsersRepository {
     return this.prisma.user.create({ data: { email, passwordHash } });
   }
 
+  /**
+   * An account whose address a link has just proven, with no password (magic-link sign-up).
+   * A concurrent sign-up for the same address fails on the unique index (P2002).
+   */
+  createVerified(email: string, verifiedAt: Date): Promise<User> {
+    return this.prisma.user.create({ data: { email, emailVerifiedAt: verifiedAt } });
+  }
+
   findById(ownerId: string): Promise<User | null> {
     return this.prisma.asOwner(ownerId, (tx) => tx.user.findUnique({ where: { id: ownerId } }));
   }
