@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { z } from 'zod';
 import { AUTH_POLICY, type AuthPolicy } from '@intake/auth';
+import { importEsm } from '@intake/common';
 import { AppModule } from '../../apps/api/src/app.module';
 import { renderOpenApiHtml } from '../../apps/api/src/openapi/openapi-html';
 import {
@@ -18,14 +19,6 @@ import { createForm } from '../support/forms';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 type ValidatorModule = typeof import('@seriousme/openapi-schema-validator');
-
-/**
- * The validator is ESM only and Jest loads this file as CommonJS (where `import()` would be
- * compiled to `require`): a real dynamic import, kept out of reach of the compiler.
- */
-const importEsm = new Function('specifier', 'return import(specifier)') as (
-  specifier: string,
-) => Promise<ValidatorModule>;
 
 interface Route {
   method: string;
@@ -101,7 +94,7 @@ describe('OpenAPI document', () => {
   afterAll(() => test.close());
 
   it('is a valid OpenAPI 3.1 document whose $refs all resolve', async () => {
-    const { Validator } = await importEsm('@seriousme/openapi-schema-validator');
+    const { Validator } = await importEsm<ValidatorModule>('@seriousme/openapi-schema-validator');
     const validator = new Validator();
     const result = await validator.validate(document as unknown as Record<string, unknown>);
     expect(result.errors).toBeUndefined();

@@ -84,6 +84,7 @@ describe('retention', () => {
       idempotencyKeys: 0,
       auditEvents: 0,
       accountTokens: 0,
+      oauthRecords: 0,
     });
   });
 

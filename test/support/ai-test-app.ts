@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DeferredMail } from '@intake/auth';
 import { JobRunner } from '@intake/pipeline';
 import { apiOwner, type ApiOwner } from './accounts';
 import { startFakeOpenAi, type ChatRequest, type FakeOpenAi } from './fake-openai';
@@ -54,6 +55,9 @@ export async function startAiTestApp(): Promise<AiTestApp> {
     MAIL_FROM: 'Intake <intake@example.test>',
   });
   const owner = await apiOwner(test);
+  // The sign-up's verification mail goes out after the answer: let it land before any test
+  // counts mails (reset() empties the sink).
+  await test.app.get(DeferredMail).settled();
   const knowledgeBaseId = (
     await owner
       .api('post', '/api/knowledge_bases')

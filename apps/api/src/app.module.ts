@@ -18,8 +18,10 @@ import {
 import { DatabaseModule } from '@intake/database';
 import { FormsModule } from '@intake/forms';
 import { devMailboxEnabled, MailModule } from '@intake/mail';
+import { McpModule } from '@intake/mcp';
 import { PipelineModule } from '@intake/pipeline';
 import { RealtimeModule } from '@intake/realtime';
+import { OAuthModule } from '@intake/oauth';
 import { RetentionModule, SubmissionsModule } from '@intake/submissions';
 import { AccountDeletionService } from './account/account-deletion.service';
 import { AccountExportService } from './account/account-export.service';
@@ -42,6 +44,10 @@ import { DevMailboxController } from './dev/dev-mailbox.controller';
 import { FormsController } from './forms/forms.controller';
 import { KnowledgeBasesController } from './forms/knowledge-bases.controller';
 import { HealthController } from './health/health.controller';
+import { McpController } from './mcp/mcp.controller';
+import { ProtectedResourceController } from './mcp/protected-resource.controller';
+import { OAuthClientsController } from './oauth/oauth-clients.controller';
+import { OAuthInteractionController } from './oauth/oauth-interaction.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { DashboardGateway } from './realtime/dashboard.gateway';
 import { PublicFormController } from './submissions/public-form.controller';
@@ -78,6 +84,8 @@ export class AppModule {
         SocialSignInModule.register(config),
         FormsModule,
         SubmissionsModule,
+        OAuthModule,
+        McpModule,
         // Background work in the api only when there is no worker (JOBS_IN_API).
         RetentionModule.register({ when: 'if-api-runs-jobs' }),
         PipelineModule.register({ runJobs: config.jobsInApi }),
@@ -114,6 +122,10 @@ export class AppModule {
         DeliveriesController,
         // Development only, with the log mailer: absent (404) otherwise.
         ...(devMailboxEnabled(config) ? [DevMailboxController] : []),
+        OAuthInteractionController,
+        OAuthClientsController,
+        McpController,
+        ProtectedResourceController,
         // Last: its `api/:opaque/f/:slug` pattern must not shadow the fixed /api routes.
         PublicFormController,
       ],

@@ -5,6 +5,8 @@ import { Logger } from 'nestjs-pino';
 import { ACCOUNT_LINK_PATHS } from '@intake/auth';
 import { AppConfig } from '@intake/config';
 import { assignRequestId, securityHeaders, toErrorResponse } from '@intake/common';
+import { OAUTH_INTERACTION_PREFIX } from '@intake/oauth';
+import { oauthProviderMiddleware } from './oauth/oauth-provider.middleware';
 import { IntakeIoAdapter } from './realtime/intake-io.adapter';
 
 /** `/api/{opaque}/f/{slug}` and its sub-paths (see PublicFormController). */
@@ -28,9 +30,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.set('etag', false);
   app.use(...securityHeaders({ production: config.isProduction }));
   app.use(cookieParser());
+  // Before the body parser: the OAuth provider reads its own request bodies.
+  app.use(oauthProviderMiddleware(app, config));
   // Public form endpoints read their own bodies (JSON, form posts, multipart) with their own
-  // cap; every other route takes JSON up to BODY_LIMIT_BYTES, and the link pages' form posts
-  // also flat urlencoded fields (no nesting, a handful of them) under the same cap.
+  // cap; every other route takes JSON up to BODY_LIMIT_BYTES, and the form posts of the link
+  // and OAuth sign-in/consent pages also flat urlencoded fields (no nesting, a handful of
+  // them) under the same cap.
   const parseJson = json({ limit: config.env.BODY_LIMIT_BYTES, strict: true });
   const parseForm = urlencoded({
     limit: config.env.BODY_LIMIT_BYTES,
@@ -39,7 +44,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (PUBLIC_FORM_PATH.test(request.path)) return next();
-    if (!LINK_FORM_PATHS.has(request.path)) return parseJson(request, response, next);
+    const formPage =
+      LINK_FORM_PATHS.has(request.path) || request.path.startsWith(OAUTH_INTERACTION_PREFIX);
+    if (!formPage) return parseJson(request, response, next);
     parseJson(request, response, (error?: unknown) =>
       error ? next(error) : parseForm(request, response, next),
     );

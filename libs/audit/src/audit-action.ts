@@ -36,6 +36,8 @@ export const AUDIT_ACTIONS = [
   'knowledge_base.deleted',
   'submission.deleted',
   'submission.spam_marked',
+  /** An AI client asked the model about a submission over MCP (translation, spam, reply). */
+  'submission.ai_assisted',
   'submissions.exported',
   'destination.created',
   'destination.deleted',

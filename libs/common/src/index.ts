@@ -9,6 +9,7 @@ export * from './http/attachment';
 export * from './http/consumes';
 export * from './http/security-headers';
 export * from './logging/request-id';
+export * from './esm/import-esm';
 export * from './validation/pagination';
 export * from './pagination/keyset-batches';
 export * from './validation/uuid-param';

@@ -122,6 +122,8 @@ export const environmentSchema = z
     API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     SESSION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    /** Requests per minute per owner to /mcp, across all of their AI clients. */
+    MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   })
   .superRefine((env, ctx) => {

@@ -1,4 +1,7 @@
 export * from './ai/ai-client';
+export * from './ai/ai-steps';
+export * from './ai/ai.module';
+export * from './ai/submission-text';
 export * from './ai/language-detection';
 export * from './jobs/backoff';
 export * from './jobs/job-queue.repository';

@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationsModule } from '@intake/destinations';
-import { AiClient } from './ai/ai-client';
-import { AiSteps } from './ai/ai-steps';
+import { AiModule } from './ai/ai.module';
 import { JobQueueRepository } from './jobs/job-queue.repository';
 import { NotificationsModule } from './notifications/notifications.module';
 import { JobRunner, RUN_JOBS } from './jobs/job-runner';
@@ -18,13 +17,12 @@ export class PipelineModule {
     return {
       module: PipelineModule,
       imports: [
+        AiModule,
         DestinationsModule.register({ runDeliveries: options.runJobs }),
         NotificationsModule,
       ],
       providers: [
         { provide: RUN_JOBS, useValue: options.runJobs },
-        AiClient,
-        AiSteps,
         JobQueueRepository,
         JobRunner,
         ProcessingRepository,

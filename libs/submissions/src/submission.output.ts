@@ -1,4 +1,4 @@
-import type { Prisma, Submission } from '@intake/database';
+import type { Prisma, ReplyStatus, Submission } from '@intake/database';
 
 export interface SubmissionOutput {
   id: string;
@@ -40,4 +40,20 @@ export function toSubmissionOutput(submission: Submission): SubmissionOutput {
     created_at: submission.createdAt.toISOString(),
     updated_at: submission.updatedAt.toISOString(),
   };
+}
+
+/** A search hit: the submission and the form it belongs to (a search can span forms). */
+export interface SubmissionMatchOutput extends SubmissionOutput {
+  form_id: string;
+}
+
+/** Counts over one form's submissions or all of an owner's. */
+export interface SubmissionStatsOutput {
+  total: number;
+  inbox: number;
+  spam: number;
+  /** Submissions per reply status; statuses no submission has are left out. */
+  replies: Partial<Record<ReplyStatus, number>>;
+  first_at: string | null;
+  last_at: string | null;
 }

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, type Submission } from '@intake/database';
+import { Prisma, PrismaService, type ReplyStatus, type Submission } from '@intake/database';
 import type { ListSubmissionsQuery, SubmissionFilters } from './submissions.query';
 
-/** The WHERE clause of a listing or export: always the owner and the form first. */
-function whereOf(ownerId: string, formId: string, filters: SubmissionFilters): Prisma.Sql {
-  const conditions = [
-    Prisma.sql`user_id = ${ownerId}::uuid`,
-    Prisma.sql`form_id = ${formId}::uuid`,
-  ];
+/**
+ * The WHERE clause of a listing, search or export: always the owner first, then the form
+ * (null only for a search across all of the owner's forms).
+ */
+function whereOf(ownerId: string, formId: string | null, filters: SubmissionFilters): Prisma.Sql {
+  const conditions = [Prisma.sql`user_id = ${ownerId}::uuid`];
+  if (formId !== null) conditions.push(Prisma.sql`form_id = ${formId}::uuid`);
   if (filters.filter !== 'all') conditions.push(Prisma.sql`spam = ${filters.filter === 'spam'}`);
   if (filters.processing_status)
     conditions.push(
@@ -35,6 +36,15 @@ async function loadInOrder(
   const rows = await tx.submission.findMany({ where: { id: { in: ids.map((row) => row.id) } } });
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.map((row) => byId.get(row.id)).filter((row): row is Submission => row !== undefined);
+}
+
+/** Counts over an owner's submissions (one form's, or all of them). */
+export interface SubmissionCounts {
+  total: number;
+  spam: number;
+  replies: Partial<Record<ReplyStatus, number>>;
+  firstAt: Date | null;
+  lastAt: Date | null;
 }
 
 export interface ExportCursor {
@@ -66,6 +76,48 @@ export class SubmissionsRepository {
         { total: number }[]
       >`SELECT count(*)::int AS total FROM submissions WHERE ${where}`;
       return [await loadInOrder(tx, ids), count?.total ?? 0];
+    });
+  }
+
+  /** The newest matches of a full-text search, in one form or across all of the owner's. */
+  search(
+    ownerId: string,
+    formId: string | null,
+    filters: SubmissionFilters,
+    limit: number,
+  ): Promise<Submission[]> {
+    const where = whereOf(ownerId, formId, filters);
+    return this.prisma.asOwner(ownerId, async (tx) =>
+      loadInOrder(
+        tx,
+        await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM submissions WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+      ),
+    );
+  }
+
+  counts(ownerId: string, formId: string | null): Promise<SubmissionCounts> {
+    const where = { userId: ownerId, ...(formId !== null ? { formId } : {}) };
+    return this.prisma.asOwner(ownerId, async (tx) => {
+      const all = await tx.submission.aggregate({
+        where,
+        _count: { _all: true },
+        _min: { createdAt: true },
+        _max: { createdAt: true },
+      });
+      const spam = await tx.submission.count({ where: { ...where, spam: true } });
+      const replies = await tx.submission.groupBy({
+        by: ['replyStatus'],
+        where: { ...where, replyStatus: { not: null } },
+        _count: { _all: true },
+      });
+      return {
+        total: all._count._all,
+        spam,
+        replies: Object.fromEntries(replies.map((group) => [group.replyStatus, group._count._all])),
+        firstAt: all._min.createdAt,
+        lastAt: all._max.createdAt,
+      };
     });
   }
 

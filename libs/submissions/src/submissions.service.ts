@@ -2,8 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AuditService, type AuditClient } from '@intake/audit';
 import { AppError, pageMeta, type PageMeta } from '@intake/common';
 import { FormsService } from '@intake/forms';
-import { toSubmissionOutput, type SubmissionOutput } from './submission.output';
-import type { ListSubmissionsQuery } from './submissions.query';
+import {
+  toSubmissionOutput,
+  type SubmissionMatchOutput,
+  type SubmissionOutput,
+  type SubmissionStatsOutput,
+} from './submission.output';
+import type { ListSubmissionsQuery, SubmissionFilters } from './submissions.query';
 import { SubmissionsRepository } from './submissions.repository';
 
 /** The owner's view of a form's submissions. Every call first proves the form is theirs. */
@@ -25,6 +30,39 @@ export class SubmissionsService {
     return {
       data: submissions.map(toSubmissionOutput),
       meta: pageMeta(query.page, query.page_size, total),
+    };
+  }
+
+  /**
+   * The newest submissions matching `search` (full text over the data), in one form or,
+   * with `formId` null, across all of the owner's forms.
+   */
+  async search(
+    ownerId: string,
+    formId: string | null,
+    search: string,
+    filter: SubmissionFilters['filter'],
+    limit: number,
+  ): Promise<SubmissionMatchOutput[]> {
+    if (formId !== null) await this.forms.find(ownerId, formId);
+    const submissions = await this.repository.search(ownerId, formId, { filter, search }, limit);
+    return submissions.map((submission) => ({
+      form_id: submission.formId,
+      ...toSubmissionOutput(submission),
+    }));
+  }
+
+  /** Totals, spam, replies per status and the date range: one form's, or (null) every form's. */
+  async stats(ownerId: string, formId: string | null): Promise<SubmissionStatsOutput> {
+    if (formId !== null) await this.forms.find(ownerId, formId);
+    const counts = await this.repository.counts(ownerId, formId);
+    return {
+      total: counts.total,
+      inbox: counts.total - counts.spam,
+      spam: counts.spam,
+      replies: counts.replies,
+      first_at: counts.firstAt?.toISOString() ?? null,
+      last_at: counts.lastAt?.toISOString() ?? null,
     };
   }
 

@@ -3,6 +3,8 @@ import { ACCOUNT_TOKEN_ROUTES } from './routes/account-tokens.routes';
 import { ACCOUNT_ROUTES } from './routes/account.routes';
 import { AUDIT_AND_ACCOUNT_ROUTES } from './routes/audit-and-account.routes';
 import { FORM_ROUTES } from './routes/forms.routes';
+import { MCP_ROUTES } from './routes/mcp.routes';
+import { OAUTH_ROUTES } from './routes/oauth.routes';
 import { SOCIAL_ROUTES } from './routes/social.routes';
 import { SUBMISSION_ROUTES } from './routes/submissions.routes';
 import { TWO_FACTOR_ROUTES } from './routes/two-factor.routes';
@@ -20,4 +22,6 @@ export const ROUTES: RouteDoc[] = [
   ...FORM_ROUTES,
   ...SUBMISSION_ROUTES,
   ...DESTINATION_ROUTES,
+  ...MCP_ROUTES,
+  ...OAUTH_ROUTES,
 ];

@@ -1,6 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, forwardRef, Module } from '@nestjs/common';
 import { AuditModule } from '@intake/audit';
 import { AccountTokensMaintenanceModule } from '@intake/auth';
+import { OAuthMaintenanceModule } from '@intake/oauth';
 import { RetentionRepository } from './retention.repository';
 import {
   DEFAULT_RETENTION_INTERVAL_MS,
@@ -11,9 +12,9 @@ import {
 import { RetentionService } from './retention.service';
 
 /**
- * Retention on its own module: it needs only the database, config, the audit trail's
- * pruning and the account tokens' (each only database and config), so the worker can run
- * it without the api's forms and auth graph.
+ * Retention on its own module: it needs only the database, config, and the pruning of the
+ * audit trail, the account tokens and the OAuth records (each only database and config),
+ * so the worker can run it without the api's forms and auth graph.
  */
 @Module({})
 export class RetentionModule {
@@ -22,7 +23,11 @@ export class RetentionModule {
   ): DynamicModule {
     return {
       module: RetentionModule,
-      imports: [AuditModule, AccountTokensMaintenanceModule],
+      imports: [
+        AuditModule,
+        AccountTokensMaintenanceModule,
+        forwardRef(() => OAuthMaintenanceModule),
+      ],
       providers: [
         RetentionRepository,
         RetentionService,

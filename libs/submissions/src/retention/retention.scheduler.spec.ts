@@ -16,7 +16,13 @@ function controllableRetention() {
     () =>
       new Promise<PruneResult>((resolve) =>
         finishers.push(() =>
-          resolve({ submissions: 0, idempotencyKeys: 0, auditEvents: 0, accountTokens: 0 }),
+          resolve({
+            submissions: 0,
+            idempotencyKeys: 0,
+            auditEvents: 0,
+            accountTokens: 0,
+            oauthRecords: 0,
+          }),
         ),
       ),
   );
@@ -91,7 +97,13 @@ describe('RetentionScheduler', () => {
     const pruneExpired = jest
       .fn()
       .mockRejectedValueOnce(new Error('database down'))
-      .mockResolvedValue({ submissions: 0, idempotencyKeys: 0, auditEvents: 0, accountTokens: 0 });
+      .mockResolvedValue({
+        submissions: 0,
+        idempotencyKeys: 0,
+        auditEvents: 0,
+        accountTokens: 0,
+        oauthRecords: 0,
+      });
     const subject = scheduler({ pruneExpired } as unknown as RetentionService);
     await expect(subject.runOnce()).resolves.toBeUndefined();
     await expect(subject.runOnce()).resolves.toBeUndefined();

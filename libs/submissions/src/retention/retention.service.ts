@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { forwardRef, Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditMaintenance } from '@intake/audit';
 import { AccountTokensMaintenance } from '@intake/auth';
+import { OAuthMaintenance } from '@intake/oauth';
 import { RetentionRepository } from './retention.repository';
 
 /** Rows per DELETE statement. */
@@ -14,12 +15,13 @@ export interface PruneResult {
   idempotencyKeys: number;
   auditEvents: number;
   accountTokens: number;
+  oauthRecords: number;
 }
 
 /**
  * Enforces each form's `retention_days`, the idempotency window, the audit trail's
- * AUDIT_RETENTION_DAYS and the end of e-mailed tokens: one job, so one schedule runs every
- * kind of pruning.
+ * AUDIT_RETENTION_DAYS and the end of e-mailed tokens and of OAuth codes, tokens and
+ * grants: one job, so one schedule runs every kind of pruning.
  */
 @Injectable()
 export class RetentionService {
@@ -29,6 +31,8 @@ export class RetentionService {
     private readonly repository: RetentionRepository,
     private readonly audit: AuditMaintenance,
     private readonly accountTokens: AccountTokensMaintenance,
+    // @intake/oauth reaches back to this lib (through destinations): resolve lazily.
+    @Inject(forwardRef(() => OAuthMaintenance)) private readonly oauth: OAuthMaintenance,
   ) {}
 
   async pruneExpired(now: Date = new Date()): Promise<PruneResult> {
@@ -41,16 +45,18 @@ export class RetentionService {
     );
     const auditEvents = await drain((limit) => this.audit.pruneExpiredBatch(now, limit));
     const accountTokens = await drain((limit) => this.accountTokens.pruneExpiredBatch(now, limit));
-    if (submissions + idempotencyKeys + auditEvents + accountTokens > 0) {
+    const oauthRecords = await drain((limit) => this.oauth.pruneExpiredBatch(now, limit));
+    if (submissions + idempotencyKeys + auditEvents + accountTokens + oauthRecords > 0) {
       this.logger.log({
         msg: 'Pruned expired rows',
         submissions,
         idempotency_keys: idempotencyKeys,
         audit_events: auditEvents,
         account_tokens: accountTokens,
+        oauth_records: oauthRecords,
       });
     }
-    return { submissions, idempotencyKeys, auditEvents, accountTokens };
+    return { submissions, idempotencyKeys, auditEvents, accountTokens, oauthRecords };
   }
 }
 
