@@ -34,6 +34,7 @@ interface Archive {
   sessions: { id: string }[];
   api_keys: { id: string; prefix: string; last4: string; scopes: string[] }[];
   identities: { provider: string; email: string }[];
+  oauth_clients: { name: string; scopes: string[] }[];
   knowledge_bases: { name: string; content: string }[];
   forms: {
     id: string;
@@ -130,6 +131,16 @@ describe('account export and deletion', () => {
     await test.prisma.identity.create({
       data: { userId: owner.id, provider: 'github', subject: `gh-${owner.id}`, email: owner.email },
     });
+    // A connected MCP client (the OAuth flow is tested on its own; here it is only data).
+    await test.prisma.oAuthConnection.create({
+      data: {
+        userId: owner.id,
+        clientId: `client-${owner.id}`,
+        clientName: 'Claude <b>Desktop</b>',
+        redirectHost: '127.0.0.1',
+        scopes: ['forms:read'],
+      },
+    });
     // An outstanding e-mailed token (its hash lands in account_tokens).
     await request(test.url)
       .post('/auth/password/forgot')
@@ -211,6 +222,9 @@ describe('account export and deletion', () => {
       ]);
       expect(archive.identities).toEqual([
         expect.objectContaining({ provider: 'github', email: owner.email }),
+      ]);
+      expect(archive.oauth_clients).toEqual([
+        expect.objectContaining({ name: 'Claude <b>Desktop</b>', scopes: ['forms:read'] }),
       ]);
       expect(archive.knowledge_bases).toEqual([
         expect.objectContaining({ name: 'FAQ', content: 'We open at nine.' }),

@@ -18,6 +18,7 @@ import {
   type DestinationOutput,
 } from '@intake/destinations';
 import { FormsService, KnowledgeBasesService } from '@intake/forms';
+import { OAuthConnectionsService } from '@intake/oauth';
 import { SubmissionsExportService } from '@intake/submissions';
 import { coalesced, jsonChunks, StreamedObject } from './json-stream';
 
@@ -62,6 +63,7 @@ export class AccountExportService {
     private readonly sessions: SessionsService,
     private readonly apiKeys: ApiKeysService,
     private readonly identities: IdentitiesService,
+    private readonly oauthClients: OAuthConnectionsService,
     private readonly knowledgeBases: KnowledgeBasesService,
     private readonly forms: FormsService,
     private readonly destinations: DestinationsService,
@@ -75,10 +77,11 @@ export class AccountExportService {
     const ownerId = session.userId;
     const user = await this.users.findById(ownerId);
     if (!user) throw AppError.unauthorized('Sign in required');
-    const [sessions, apiKeys, identities, knowledgeBases] = await Promise.all([
+    const [sessions, apiKeys, identities, oauthClients, knowledgeBases] = await Promise.all([
       this.sessions.list(ownerId, session.id),
       this.apiKeys.list(ownerId),
       this.identities.list(ownerId),
+      this.oauthClients.list(ownerId),
       this.knowledgeBases.list(ownerId),
     ]);
     await this.audit.record({
@@ -95,6 +98,7 @@ export class AccountExportService {
       sessions,
       api_keys: apiKeys,
       identities,
+      oauth_clients: oauthClients,
       knowledge_bases: knowledgeBases,
       forms: this.formsOf(ownerId),
       audit_events: this.audit.events(ownerId),
