@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DeliveriesService, DeliveryRunner } from '@intake/destinations';
 import { JobRunner } from '@intake/pipeline';
 import { apiOwner, type ApiOwner } from '../support/accounts';
+import { connectDashboard, eventually } from '../support/dashboard-socket';
 import { createForm, type CreatedForm } from '../support/forms';
 import {
   discordPayload,
@@ -247,6 +248,7 @@ describe('destinations', () => {
       url: hook.url,
       name: 'Zapier',
     });
+    const dashboard = await connectDashboard(test, owner);
     for (let i = 0; i < 3; i++) {
       await submit(form);
       // Each delivery's three attempts (retries made due at once).
@@ -258,6 +260,15 @@ describe('destinations', () => {
       expect((await destination(form, created.id)).failure_count).toBe(i + 1);
     }
     expect(hook.received).toHaveLength(9);
+    // The owner's open dashboards learn it at once.
+    await eventually(
+      () => dashboard.received.some((event) => event.type === 'destination.disabled'),
+      'the destination.disabled event',
+    );
+    expect(dashboard.received.filter((event) => event.type === 'destination.disabled')).toEqual([
+      expect.objectContaining({ form_id: form.id, subject_id: created.id }),
+    ]);
+    dashboard.socket.close();
     const disabled = await destination(form, created.id);
     expect(disabled).toEqual(
       expect.objectContaining({

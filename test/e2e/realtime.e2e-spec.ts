@@ -1,63 +1,18 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import request from 'supertest';
 import { JobRunner } from '@intake/pipeline';
 import { apiOwner, PASSWORD, type ApiOwner, type SignedInUser } from '../support/accounts';
+import {
+  connectDashboard as connect,
+  cookieOf,
+  eventually,
+  openSocket as open,
+  refusal,
+  type Dashboard,
+} from '../support/dashboard-socket';
 import { createForm, type CreatedForm } from '../support/forms';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { usingPostgres, usingRedis } from '../support/test-database';
-
-interface Message {
-  type: string;
-  form_id: string;
-  subject_id: string | null;
-  at: string;
-}
-
-/** A dashboard socket and everything it received. */
-interface Dashboard {
-  socket: Socket;
-  received: Message[];
-  disconnected: Promise<string>;
-}
-
-/** The cookie header a signed-in agent sends. */
-async function cookieOf(user: SignedInUser): Promise<string> {
-  return (await user.agent.get('/auth/csrf').expect(200)).request.cookies;
-}
-
-function open(test: TestApp, headers: Record<string, string>, query?: Record<string, string>) {
-  return io(test.url, {
-    transports: ['websocket'],
-    reconnection: false,
-    extraHeaders: { origin: test.config.publicOrigin, ...headers },
-    ...(query ? { query } : {}),
-  });
-}
-
-async function connect(test: TestApp, user: SignedInUser): Promise<Dashboard> {
-  const socket = open(test, { cookie: await cookieOf(user) });
-  const received: Message[] = [];
-  socket.onAny((_event: string, message: Message) => received.push(message));
-  const disconnected = new Promise<string>((resolve) => socket.on('disconnect', resolve));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return { socket, received, disconnected };
-}
-
-/** The handshake error of a socket that must not connect. */
-function refusal(socket: Socket): Promise<string> {
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => reject(new Error('connected, but should have been refused')));
-    socket.once('connect_error', (error) => resolve(error.message));
-  });
-}
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 250 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
-}
 
 async function submitAndProcess(test: TestApp, form: CreatedForm): Promise<string> {
   const response = await request(test.url)
@@ -124,12 +79,14 @@ describe('live dashboard events over socket.io', () => {
       await submitAndProcess(test, adaForms[1]!),
     ];
     const bobId = await submitAndProcess(test, bobForm);
-    await eventually(() => adaDashboard.received.length >= 2, 'ada’s events');
-    await eventually(() => bobDashboard.received.length >= 1, 'bob’s event');
+    const processed = (dashboard: Dashboard) =>
+      dashboard.received.filter((event) => event.type === 'submission.processed');
+    await eventually(() => processed(adaDashboard).length >= 2, 'ada’s events');
+    await eventually(() => processed(bobDashboard).length >= 1, 'bob’s event');
     // Give a stray cross-tenant event the chance to arrive before concluding it does not.
     await submitAndProcess(test, adaForms[0]!);
-    await eventually(() => adaDashboard.received.length >= 3, 'ada’s third event');
-    expect(adaDashboard.received.slice(0, 2)).toEqual([
+    await eventually(() => processed(adaDashboard).length >= 3, 'ada’s third event');
+    expect(processed(adaDashboard).slice(0, 2)).toEqual([
       expect.objectContaining({
         type: 'submission.processed',
         form_id: adaForms[0]!.id,
@@ -141,16 +98,42 @@ describe('live dashboard events over socket.io', () => {
         subject_id: adaIds[1],
       }),
     ]);
-    expect(bobDashboard.received).toEqual([
-      {
-        type: 'submission.processed',
+    // Bob hears of his own submission only: its arrival, then its processing.
+    expect(bobDashboard.received).toEqual(
+      ['submission.created', 'submission.processed'].map((type) => ({
+        type,
         form_id: bobForm.id,
         subject_id: bobId,
         at: expect.any(String),
-      },
-    ]);
+      })),
+    );
     // Ids only: no submitted data travels over the socket.
     expect(JSON.stringify(adaDashboard.received)).not.toContain('visitor@example.com');
+  });
+
+  it('tells the owner when a submission arrives, is moved to spam or deleted, and when a form changes', async () => {
+    const dashboard = track(await connect(test, ada));
+    const form = adaForms[1]!;
+    const response = await request(test.url)
+      .post(form.path)
+      .send({ email: 'visitor@example.com', message: 'hello' })
+      .expect(201);
+    const id = response.body.id as string;
+    await ada
+      .api('patch', `/api/forms/${form.id}/submissions/${id}`)
+      .send({ spam: true })
+      .expect(200);
+    await ada.api('delete', `/api/forms/${form.id}/submissions/${id}`).expect(200);
+    await ada.api('put', `/api/forms/${form.id}`).send({ name: 'Renamed' }).expect(200);
+    await eventually(() => dashboard.received.length >= 4, 'four events');
+    expect(
+      dashboard.received.map(({ type, form_id, subject_id }) => [type, form_id, subject_id]),
+    ).toEqual([
+      ['submission.created', form.id, id],
+      ['submission.updated', form.id, id],
+      ['submission.deleted', form.id, id],
+      ['form.changed', form.id, null],
+    ]);
   });
 
   it('lets a socket watch its own forms only', async () => {
@@ -231,10 +214,15 @@ describe('live dashboard events over socket.io', () => {
     const bobOnSecond = await connect(second, bob);
     sockets.push(onSecond.socket, bobOnSecond.socket);
     const id = await submitAndProcess(first, form);
-    await eventually(() => onSecond.received.length > 0, 'the event on the second instance');
-    expect(onSecond.received).toEqual([
-      { type: 'submission.processed', form_id: form.id, subject_id: id, at: expect.any(String) },
-    ]);
+    await eventually(() => onSecond.received.length >= 2, 'the events on the second instance');
+    expect(onSecond.received).toEqual(
+      ['submission.created', 'submission.processed'].map((type) => ({
+        type,
+        form_id: form.id,
+        subject_id: id,
+        at: expect.any(String),
+      })),
+    );
     expect(bobOnSecond.received).toEqual([]);
   });
 

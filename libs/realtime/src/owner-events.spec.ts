@@ -32,7 +32,6 @@ describe('OwnerEvents without Redis', () => {
       ownerId: 'u1',
       formId: 'f1',
       subjectId: 's1',
-      at: '2026-11-23T00:00:00.000Z',
     };
     events.publish(event);
     const { server, sent } = recordingServer();
@@ -49,7 +48,7 @@ describe('OwnerEvents without Redis', () => {
             type: 'submission.processed',
             form_id: 'f1',
             subject_id: 's1',
-            at: '2026-11-23T00:00:00.000Z',
+            at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           },
         ],
       },
@@ -64,8 +63,6 @@ describe('OwnerEvents without Redis', () => {
         throw new Error('socket.io is gone');
       },
     });
-    expect(() =>
-      events.publish({ type: 'form.changed', ownerId: 'u', formId: 'f', at: 'now' }),
-    ).not.toThrow();
+    expect(() => events.publish({ type: 'form.changed', ownerId: 'u', formId: 'f' })).not.toThrow();
   });
 });

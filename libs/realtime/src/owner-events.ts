@@ -43,11 +43,13 @@ export class OwnerEvents {
     if (!this.redis.client) this.target = server;
   }
 
-  publish(event: OwnerEvent): void {
+  /** Tells the owner's dashboards, now; never throws into the caller. */
+  publish(event: Omit<OwnerEvent, 'at'>): void {
+    const message = toOwnerEventMessage({ ...event, at: new Date().toISOString() });
     this.safely(event.type, (target) =>
       target
         .to([realtimeRooms.owner(event.ownerId), realtimeRooms.form(event.formId)])
-        .emit(event.type, toOwnerEventMessage(event)),
+        .emit(event.type, message),
     );
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService, type AuditClient } from '@intake/audit';
 import { AppError, pageMeta, type PageMeta } from '@intake/common';
 import { FormsService } from '@intake/forms';
+import { OwnerEvents } from '@intake/realtime';
 import {
   toSubmissionOutput,
   type SubmissionMatchOutput,
@@ -18,6 +19,7 @@ export class SubmissionsService {
     private readonly repository: SubmissionsRepository,
     private readonly forms: FormsService,
     private readonly audit: AuditService,
+    private readonly events: OwnerEvents,
   ) {}
 
   async list(
@@ -80,6 +82,7 @@ export class SubmissionsService {
   ): Promise<SubmissionOutput> {
     const submission = await this.get(ownerId, formId, id);
     await this.repository.delete(ownerId, formId, id);
+    this.events.publish({ type: 'submission.deleted', ownerId, formId, subjectId: id });
     await this.audit.record({
       actorId: ownerId,
       action: 'submission.deleted',
@@ -99,6 +102,7 @@ export class SubmissionsService {
   ): Promise<SubmissionOutput> {
     const submission = await this.repository.setSpam(ownerId, formId, id, spam);
     if (!submission) throw AppError.notFound('Submission');
+    this.events.publish({ type: 'submission.updated', ownerId, formId, subjectId: id });
     await this.audit.record({
       actorId: ownerId,
       action: 'submission.spam_marked',

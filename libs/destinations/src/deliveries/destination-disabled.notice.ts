@@ -3,6 +3,7 @@ import { AuditService } from '@intake/audit';
 import { AppConfig } from '@intake/config';
 import type { Destination } from '@intake/database';
 import { Mailer } from '@intake/mail';
+import { OwnerEvents } from '@intake/realtime';
 import { DISABLE_AFTER_FAILED_DELIVERIES } from './delivery-policy';
 import { DeliveryOutcomesRepository } from './delivery-outcomes.repository';
 
@@ -26,9 +27,16 @@ export class DestinationDisabledNotice {
     private readonly mailer: Mailer,
     private readonly outcomes: DeliveryOutcomesRepository,
     private readonly config: AppConfig,
+    private readonly events: OwnerEvents,
   ) {}
 
   async send(destination: Destination, formName: string): Promise<void> {
+    this.events.publish({
+      type: 'destination.disabled',
+      ownerId: destination.userId,
+      formId: destination.formId,
+      subjectId: destination.id,
+    });
     await this.audit.record({
       // The owner's own trail: entries are listed by user, and this one is about theirs.
       actorId: destination.userId,

@@ -4,6 +4,7 @@ import { AuditService, type AuditClient } from '@intake/audit';
 import { AppConfig } from '@intake/config';
 import { AppError, pageMeta, sha256, type PageMeta } from '@intake/common';
 import { isUniqueViolation } from '@intake/database';
+import { OwnerEvents } from '@intake/realtime';
 import { OpaqueEndpoints } from '../endpoints/opaque-endpoint';
 import { newSubmissionToken } from '../endpoints/submission-token';
 import { KnowledgeBasesRepository } from '../knowledge-bases/knowledge-bases.repository';
@@ -61,6 +62,7 @@ export class FormsService {
     private readonly endpoints: OpaqueEndpoints,
     private readonly published: PublishedForms,
     private readonly audit: AuditService,
+    private readonly events: OwnerEvents,
     private readonly config: AppConfig,
   ) {}
 
@@ -76,6 +78,7 @@ export class FormsService {
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? slugTaken() : error;
       });
+    this.events.publish({ type: 'form.changed', ownerId, formId: form.id });
     await this.audit.record({
       actorId: ownerId,
       action: 'form.created',
@@ -142,6 +145,7 @@ export class FormsService {
         throw isUniqueViolation(error) ? slugTaken() : error;
       });
     this.published.forget(form.id);
+    this.events.publish({ type: 'form.changed', ownerId, formId: form.id });
     await this.audit.record({
       actorId: ownerId,
       action: 'form.updated',
@@ -161,6 +165,7 @@ export class FormsService {
     const counts = await this.repository.countSubmissions(ownerId, [form.id]);
     await this.repository.delete(ownerId, form.id);
     this.published.forget(form.id);
+    this.events.publish({ type: 'form.changed', ownerId, formId: form.id });
     await this.audit.record({
       actorId: ownerId,
       action: 'form.deleted',

@@ -71,7 +71,6 @@ export class SubmissionProcessor {
       ownerId: completed.userId,
       formId: completed.formId,
       subjectId: completed.id,
-      at: new Date().toISOString(),
     });
   }
 

@@ -5,6 +5,7 @@ import { AppConfig } from '@intake/config';
 import { AppError, constantTimeEqual, RateLimits, sha256 } from '@intake/common';
 import type { Form } from '@intake/database';
 import { isWellFormedSubmissionToken, type PublishedForm } from '@intake/forms';
+import { OwnerEvents } from '@intake/realtime';
 import { IngestRepository, type IdempotencyClaim } from './ingest.repository';
 import { readSubmissionBody, type BodyMode } from './submission-body';
 import { submissionMetadata } from './submission-metadata';
@@ -48,6 +49,7 @@ export class IngestService {
   constructor(
     private readonly repository: IngestRepository,
     private readonly rateLimits: RateLimits,
+    private readonly events: OwnerEvents,
     config: AppConfig,
   ) {
     this.bodyLimit = config.env.SUBMISSION_BODY_LIMIT_BYTES;
@@ -107,6 +109,12 @@ export class IngestService {
       claim,
     );
     if (stored) {
+      this.events.publish({
+        type: 'submission.created',
+        ownerId: form.userId,
+        formId: form.id,
+        subjectId: id,
+      });
       return {
         status: 201,
         mode: body.mode,
