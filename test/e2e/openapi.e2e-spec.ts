@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { AUTH_POLICY, type AuthPolicy } from '@intake/auth';
 import { importEsm } from '@intake/common';
 import { AppModule } from '../../apps/api/src/app.module';
+import { DASHBOARD_PAGE } from '../../apps/api/src/dashboard/dashboard-page.decorator';
+import { isDashboardPath } from '../../apps/api/src/dashboard/dashboard-paths';
 import { renderOpenApiHtml } from '../../apps/api/src/openapi/openapi-html';
 import {
   buildOpenApiDocument,
@@ -45,11 +47,15 @@ function expressRoutes(test: TestApp): Route[] {
   });
 }
 
-/** What the controllers declare: path, method and auth policy from Nest's metadata. */
-function declaredRoutes(test: TestApp): (Route & { policy: AuthPolicy })[] {
+/**
+ * What the controllers declare: path, method and auth policy from Nest's metadata, and
+ * whether it is a dashboard page (`@DashboardPage()`: HTML for people, not the HTTP API).
+ */
+function declaredRoutes(test: TestApp): (Route & { policy: AuthPolicy; page: boolean })[] {
   const controllers = (AppModule.register(test.config).controllers ?? []) as Type[];
   return controllers.flatMap((controller) => {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+    const page = Reflect.getMetadata(DASHBOARD_PAGE, controller) === true;
     return Object.getOwnPropertyNames(controller.prototype).flatMap((name) => {
       const handler = (controller.prototype as Record<string, unknown>)[name];
       if (name === 'constructor' || typeof handler !== 'function') return [];
@@ -59,7 +65,7 @@ function declaredRoutes(test: TestApp): (Route & { policy: AuthPolicy })[] {
       const path = `/${[base, sub].join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
       const policy = (Reflect.getMetadata(AUTH_POLICY, handler) ??
         Reflect.getMetadata(AUTH_POLICY, controller)) as AuthPolicy;
-      return [{ method: RequestMethod[method].toLowerCase(), path, policy }];
+      return [{ method: RequestMethod[method].toLowerCase(), path, policy, page }];
     });
   });
 }
@@ -124,9 +130,33 @@ describe('OpenAPI document', () => {
     expect(response.headers['ratelimit-limit']).toBeUndefined();
   });
 
+  /** The one exclusion: dashboard pages, which must stay out of the API's paths. */
+  const pageRoutes = () =>
+    new Set(
+      declaredRoutes(test)
+        .filter((route) => route.page)
+        .map(key),
+    );
+
+  it('leaves out only the dashboard pages, which live outside the API’s paths', () => {
+    const pages = declaredRoutes(test).filter((route) => route.page);
+    expect(pages.length).toBeGreaterThan(5);
+    for (const route of pages) {
+      expect({ route: key(route), dashboardPath: isDashboardPath(route.path) }).toEqual({
+        route: key(route),
+        dashboardPath: true,
+      });
+      expect(route.path).not.toMatch(/^\/(api|auth|account|oauth|mcp|\.well-known)(\/|$)/);
+    }
+    const documented = new Set(documentedRoutes(document).map(key));
+    expect(pages.filter((route) => documented.has(key(route)))).toEqual([]);
+    expect(['/', '/api/forms', '/auth/login'].map(isDashboardPath)).toEqual([true, false, false]);
+  });
+
   it('documents every route the app registers, and no other', () => {
     const routes = expressRoutes(test);
-    const registered = new Set(routes.map(key));
+    const pages = pageRoutes();
+    const registered = new Set(routes.map(key).filter((route) => !pages.has(route)));
     const documented = new Set(documentedRoutes(document).map(key));
     expect(registered.size).toBeGreaterThan(30);
     expect([...registered].filter((route) => !documented.has(route))).toEqual([]);
@@ -134,7 +164,7 @@ describe('OpenAPI document', () => {
   });
 
   it('states each route’s real auth policy and scopes', () => {
-    const declared = declaredRoutes(test);
+    const declared = declaredRoutes(test).filter((route) => !route.page);
     expect(declared.length).toBe(documentedRoutes(document).length);
     for (const route of declared) {
       const operation =

@@ -49,6 +49,16 @@ import { ProtectedResourceController } from './mcp/protected-resource.controller
 import { OAuthClientsController } from './oauth/oauth-clients.controller';
 import { OAuthInteractionController } from './oauth/oauth-interaction.controller';
 import { OpenApiController } from './openapi/openapi.controller';
+import { ApiKeysPagesController } from './dashboard/pages/api-keys-pages.controller';
+import { ConfirmIdentityPagesController } from './dashboard/pages/confirm-identity-pages.controller';
+import { DestinationsPagesController } from './dashboard/pages/destinations-pages.controller';
+import { FormEditorPagesController } from './dashboard/pages/form-editor-pages.controller';
+import { FormsPagesController } from './dashboard/pages/forms-pages.controller';
+import { SecurityPagesController } from './dashboard/pages/security-pages.controller';
+import { TwoFactorPagesController } from './dashboard/pages/two-factor-pages.controller';
+import { SecurityPage } from './dashboard/security-page';
+import { SignInPagesController } from './dashboard/pages/sign-in-pages.controller';
+import { Viewers } from './dashboard/viewers';
 import { DashboardGateway } from './realtime/dashboard.gateway';
 import { PublicFormController } from './submissions/public-form.controller';
 import { SubmissionsExportController } from './submissions/submissions-export.controller';
@@ -126,6 +136,16 @@ export class AppModule {
         OAuthClientsController,
         McpController,
         ProtectedResourceController,
+        // The dashboard's pages (HTML; apps/api/src/dashboard).
+        SignInPagesController,
+        // Before FormsPagesController: `forms/new` is not a form id.
+        FormEditorPagesController,
+        FormsPagesController,
+        DestinationsPagesController,
+        ApiKeysPagesController,
+        ConfirmIdentityPagesController,
+        SecurityPagesController,
+        TwoFactorPagesController,
         // Last: its `api/:opaque/f/:slug` pattern must not shadow the fixed /api routes.
         PublicFormController,
       ],
@@ -134,6 +154,8 @@ export class AppModule {
         AccountDeletionService,
         { provide: APP_FILTER, useClass: ErrorFilter },
         DashboardGateway,
+        Viewers,
+        SecurityPage,
         // Order matters: who the caller is decides their rate budget.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -1,16 +1,24 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
+import express, { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
+import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { ACCOUNT_LINK_PATHS } from '@intake/auth';
 import { AppConfig } from '@intake/config';
 import { assignRequestId, securityHeaders, toErrorResponse } from '@intake/common';
 import { OAUTH_INTERACTION_PREFIX } from '@intake/oauth';
+import { isDashboardPath } from './dashboard/dashboard-paths';
 import { oauthProviderMiddleware } from './oauth/oauth-provider.middleware';
 import { IntakeIoAdapter } from './realtime/intake-io.adapter';
 
 /** `/api/{opaque}/f/{slug}` and its sub-paths (see PublicFormController). */
 const PUBLIC_FORM_PATH = /^\/api\/[^/]+\/f\/[^/]+(?:\/[^/]*)?$/;
+
+/** The dashboard's form posts: flat fields, but a form's settings take a few dozen. */
+const DASHBOARD_FORM_PARAMETER_LIMIT = 200;
+
+/** The dashboard's CSS and scripts (copied into dist/ beside the compiled code). */
+const DASHBOARD_ASSETS = join(__dirname, 'dashboard', 'assets');
 
 /** The pages of e-mailed links, whose plain HTML forms post back urlencoded (besides JSON). */
 const LINK_FORM_PATHS = new Set<string>(Object.values(ACCOUNT_LINK_PATHS));
@@ -30,6 +38,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.set('etag', false);
   app.use(...securityHeaders({ production: config.isProduction }));
   app.use(cookieParser());
+  // Revalidated on every load (ETag): file names carry no version to cache them for longer.
+  app.use(
+    '/assets',
+    express.static(DASHBOARD_ASSETS, { index: false, maxAge: 0, redirect: false }),
+  );
   // Before the body parser: the OAuth provider reads its own request bodies.
   app.use(oauthProviderMiddleware(app, config));
   // Public form endpoints read their own bodies (JSON, form posts, multipart) with their own
@@ -42,8 +55,15 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     extended: false,
     parameterLimit: 8,
   });
+  const parseDashboardForm = urlencoded({
+    limit: config.env.BODY_LIMIT_BYTES,
+    extended: false,
+    parameterLimit: DASHBOARD_FORM_PARAMETER_LIMIT,
+  });
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (PUBLIC_FORM_PATH.test(request.path)) return next();
+    // Dashboard pages take form posts only (their controllers declare it; JSON is a 415).
+    if (isDashboardPath(request.path)) return parseDashboardForm(request, response, next);
     const formPage =
       LINK_FORM_PATHS.has(request.path) || request.path.startsWith(OAUTH_INTERACTION_PREFIX);
     if (!formPage) return parseJson(request, response, next);

@@ -26,7 +26,9 @@ export class IntakeIoAdapter extends IoAdapter {
     const redis = this.app.get(RedisConnection);
     const server = super.createIOServer(port, {
       ...options,
-      serveClient: false,
+      // The dashboard loads the client from here (/socket.io/socket.io.min.js): always the
+      // server's own version.
+      serveClient: true,
       // No CORS headers at all: the dashboard is same-origin.
       cors: undefined,
       allowRequest: (request, callback) =>

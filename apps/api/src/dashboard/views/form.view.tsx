@@ -1,0 +1,169 @@
+import type { PageMeta } from '@intake/common';
+import type { FormOutput } from '@intake/forms';
+import type { SubmissionOutput } from '@intake/submissions';
+import { PAGES } from '../dashboard-paths';
+import type { FormSnippets } from '../snippets';
+import { CopyBlock, Notice, Pagination, PostButton } from './components';
+import { Layout, type Viewer } from './layout';
+import { SubmissionRow, type SubmissionFilter } from './submission-row';
+
+export interface SubmissionsListState {
+  filter: SubmissionFilter;
+  search?: string;
+  page: number;
+}
+
+interface FormPageProps {
+  viewer: Viewer;
+  form: FormOutput;
+  snippets: FormSnippets;
+  submissions: SubmissionOutput[];
+  meta: PageMeta;
+  list: SubmissionsListState;
+  notice?: string | null;
+}
+
+const FILTERS: { filter: SubmissionFilter; label: string }[] = [
+  { filter: 'inbox', label: 'Inbox' },
+  { filter: 'spam', label: 'Spam' },
+  { filter: 'all', label: 'All' },
+];
+
+/** The form page's own URL with other list settings. */
+export function listHref(formId: string, list: Partial<SubmissionsListState>): string {
+  const query = new URLSearchParams();
+  if (list.filter && list.filter !== 'inbox') query.set('filter', list.filter);
+  if (list.search) query.set('search', list.search);
+  if (list.page && list.page > 1) query.set('page', String(list.page));
+  const text = query.toString();
+  return text ? `${PAGES.form(formId)}?${text}` : PAGES.form(formId);
+}
+
+/** The export of what the list shows (same filter and search, every page). */
+function exportHref(formId: string, format: 'csv' | 'ndjson', list: SubmissionsListState): string {
+  const query = new URLSearchParams({ format, filter: list.filter });
+  if (list.search) query.set('search', list.search);
+  return `${PAGES.form(formId)}/export?${query.toString()}`;
+}
+
+/** A form: its endpoint and snippets, and its submissions, which arrive live. */
+export function FormPageView({
+  viewer,
+  form,
+  snippets,
+  submissions,
+  meta,
+  list,
+  notice,
+}: FormPageProps) {
+  // New rows are inserted live only where they belong: the first page, unsearched.
+  const insertsLive = list.page === 1 && !list.search;
+  return (
+    <Layout title={form.name} viewer={viewer} section="forms" live>
+      <div class="page-heading">
+        <h1>{form.name}</h1>
+        <p class="meta">
+          <code>{form.slug}</code> · {form.visibility} · version {form.version} ·{' '}
+          {form.submission_count} submissions
+        </p>
+        <div class="actions">
+          <a class="button secondary" href={PAGES.formEdit(form.id)}>
+            Edit form
+          </a>
+          <a class="button secondary" href={PAGES.destinations(form.id)}>
+            Destinations
+          </a>
+          <PostButton
+            action={PAGES.formDelete(form.id)}
+            csrf={viewer.csrf}
+            label="Delete form"
+            variant="danger"
+            confirm="Delete this form and all its submissions for good?"
+          />
+        </div>
+      </div>
+      <Notice>{notice}</Notice>
+
+      <section aria-labelledby="endpoint-heading">
+        <h2 id="endpoint-heading">Endpoint</h2>
+        <CopyBlock id="endpoint" label="POST submissions to" code={form.endpoint} />
+        <details>
+          <summary>Copy-paste snippets</summary>
+          <CopyBlock id="snippet-fetch" label="JavaScript (fetch)" code={snippets.fetch} />
+          {snippets.html !== null ? (
+            <CopyBlock id="snippet-html" label="HTML form" code={snippets.html} />
+          ) : (
+            <p>
+              Private forms need the submission token as a bearer header, so post from your server,
+              not from a page.
+            </p>
+          )}
+          <CopyBlock id="snippet-curl" label="curl" code={snippets.curl} />
+        </details>
+      </section>
+
+      <section aria-labelledby="submissions-heading">
+        <h2 id="submissions-heading">Submissions</h2>
+        <nav class="tabs" aria-label="Which submissions">
+          {FILTERS.map(({ filter, label }) => (
+            <a
+              href={listHref(form.id, { filter, search: list.search })}
+              aria-current={filter === list.filter ? 'page' : undefined}
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
+        <form method="get" action={PAGES.form(form.id)} class="search" role="search">
+          {list.filter !== 'inbox' && <input type="hidden" name="filter" value={list.filter} />}
+          <label for="search">Search submissions</label>
+          <input id="search" name="search" type="search" value={list.search} maxLength={200} />
+          <button type="submit" class="button secondary">
+            Search
+          </button>
+        </form>
+        <p class="exports">
+          Export{' '}
+          {list.filter === 'inbox'
+            ? 'the inbox'
+            : list.filter === 'spam'
+              ? 'spam'
+              : 'all submissions'}
+          {list.search ? ' matching the search' : ''}:{' '}
+          <a href={exportHref(form.id, 'csv', list)} download>
+            CSV
+          </a>{' '}
+          ·{' '}
+          <a href={exportHref(form.id, 'ndjson', list)} download>
+            NDJSON
+          </a>
+        </p>
+        <p id="live-status" class="live-status" role="status" aria-live="polite" hidden />
+        <p id="no-submissions" class="empty" hidden={submissions.length > 0}>
+          {list.search ? 'No submission matches.' : 'No submissions here yet.'}
+        </p>
+        <ol
+          id="submissions"
+          class="submissions"
+          data-live-form={form.id}
+          data-filter={list.filter}
+          data-live-insert={String(insertsLive)}
+        >
+          {submissions.map((submission) => (
+            <SubmissionRow
+              formId={form.id}
+              submission={submission}
+              csrf={viewer.csrf}
+              filter={list.filter}
+            />
+          ))}
+        </ol>
+        <Pagination
+          page={meta.current_page}
+          totalPages={meta.total_pages}
+          hrefFor={(page) => listHref(form.id, { ...list, page })}
+        />
+      </section>
+    </Layout>
+  );
+}
