@@ -82,6 +82,7 @@ export async function startAiTestApp(): Promise<AiTestApp> {
       fake.mode = 'answer';
       fake.answer = fakeModel;
       smtp.received.length = 0;
+      smtp.refuseNext = false;
     },
     close: async () => {
       await test.close();

@@ -13,12 +13,15 @@ export interface SmtpSink {
   /** `smtp://127.0.0.1:<port>?ignoreTLS=true`: plain SMTP, no STARTTLS to a self-signed cert. */
   url: string;
   received: ReceivedMail[];
+  /** Refuse the next message with a permanent 550, as a mail server refusing a recipient does. */
+  refuseNext: boolean;
   close(): Promise<void>;
 }
 
 /** A real SMTP server on loopback that keeps every message it is sent, parsed. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  const sink = { refuseNext: false };
   const server = new SMTPServer({
     authOptional: true,
     logger: false,
@@ -26,6 +29,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (sink.refuseNext) {
+          sink.refuseNext = false;
+          callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+          return;
+        }
         const raw = Buffer.concat(chunks);
         simpleParser(raw).then(
           (parsed) => {
@@ -43,9 +51,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return {
+  return Object.assign(sink, {
     url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  });
 }

@@ -19,7 +19,7 @@ import { DatabaseModule } from '@intake/database';
 import { FormsModule } from '@intake/forms';
 import { devMailboxEnabled, MailModule } from '@intake/mail';
 import { McpModule } from '@intake/mcp';
-import { PipelineModule } from '@intake/pipeline';
+import { PipelineModule, ReplyReviewModule } from '@intake/pipeline';
 import { RealtimeModule } from '@intake/realtime';
 import { OAuthModule } from '@intake/oauth';
 import { RetentionModule, SubmissionsModule } from '@intake/submissions';
@@ -54,6 +54,7 @@ import { ConfirmIdentityPagesController } from './dashboard/pages/confirm-identi
 import { DestinationsPagesController } from './dashboard/pages/destinations-pages.controller';
 import { FormEditorPagesController } from './dashboard/pages/form-editor-pages.controller';
 import { FormsPagesController } from './dashboard/pages/forms-pages.controller';
+import { SubmissionPagesController } from './dashboard/pages/submission-pages.controller';
 import { SecurityPagesController } from './dashboard/pages/security-pages.controller';
 import { TwoFactorPagesController } from './dashboard/pages/two-factor-pages.controller';
 import { SecurityPage } from './dashboard/security-page';
@@ -99,6 +100,7 @@ export class AppModule {
         // Background work in the api only when there is no worker (JOBS_IN_API).
         RetentionModule.register({ when: 'if-api-runs-jobs' }),
         PipelineModule.register({ runJobs: config.jobsInApi }),
+        ReplyReviewModule,
         ThrottlerModule.forRootAsync({
           inject: [RateLimitsThrottlerStorage],
           useFactory: (storage: RateLimitsThrottlerStorage) => ({
@@ -141,6 +143,7 @@ export class AppModule {
         // Before FormsPagesController: `forms/new` is not a form id.
         FormEditorPagesController,
         FormsPagesController,
+        SubmissionPagesController,
         DestinationsPagesController,
         ApiKeysPagesController,
         ConfirmIdentityPagesController,

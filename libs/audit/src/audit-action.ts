@@ -36,6 +36,8 @@ export const AUDIT_ACTIONS = [
   'knowledge_base.deleted',
   'submission.deleted',
   'submission.spam_marked',
+  /** The owner sent a smart reply (a reviewed draft or their own words) from the dashboard or API. */
+  'submission.reply_sent',
   /** An AI client asked the model about a submission over MCP (translation, spam, reply). */
   'submission.ai_assisted',
   'submissions.exported',

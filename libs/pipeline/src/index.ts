@@ -9,3 +9,6 @@ export * from './jobs/job-runner';
 export * from './pipeline.module';
 export * from './processing/submission-processor';
 export * from './notifications';
+export * from './replies/reply-review.module';
+export * from './replies/reply-review.service';
+export * from './replies/send-reply.input';

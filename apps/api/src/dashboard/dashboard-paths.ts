@@ -44,6 +44,10 @@ export const PAGES = {
   twoFactorConfirm: '/settings/security/2fa/confirm',
   twoFactorDisable: '/settings/security/2fa/disable',
   backupCodes: '/settings/security/2fa/backup-codes',
+  submission: (formId: string, submissionId: string) =>
+    `/forms/${formId}/submissions/${submissionId}`,
+  submissionReply: (formId: string, submissionId: string) =>
+    `/forms/${formId}/submissions/${submissionId}/reply`,
   submissionRow: (formId: string, submissionId: string) =>
     `/forms/${formId}/submissions/${submissionId}/row`,
   submissionSpam: (formId: string, submissionId: string) =>

@@ -10,8 +10,11 @@ export interface FormProblem {
   fields: Record<string, string[]>;
 }
 
-/** Refusals a person fixes on the same form; anything else is an error page. */
-const SHOWN_ON_THE_FORM = new Set([400, 401, 409, 422, 429]);
+/**
+ * Refusals a person fixes on the same form, or retries from it (503: a mail server or the
+ * database was away); anything else is an error page.
+ */
+const SHOWN_ON_THE_FORM = new Set([400, 401, 409, 422, 429, 503]);
 
 /**
  * A form post's fields, checked like the API checks a body: a refusal is the same 422

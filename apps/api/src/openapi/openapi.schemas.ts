@@ -15,6 +15,7 @@ import {
   signupInput,
 } from '@intake/auth';
 import { ERROR_CODES, paginationQuery } from '@intake/common';
+import { sendReplyInput } from '@intake/pipeline';
 import {
   conditionSchema,
   createFormInput,
@@ -293,6 +294,7 @@ const COMPONENTS = {
   CreateKnowledgeBaseInput: createKnowledgeBaseInput,
   UpdateKnowledgeBaseInput: updateKnowledgeBaseInput,
   UpdateSubmissionInput: updateSubmissionInput,
+  SendReplyInput: sendReplyInput,
   Field: fieldSchema,
   Rule: ruleSchema,
   Condition: conditionSchema,

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiKeyAuth, Client, OwnerId, type ClientContext } from '@intake/auth';
 import { uuidParam, ZodValidationPipe, type PageMeta } from '@intake/common';
+import { ReplyReviewService, sendReplyInput, type SendReplyInput } from '@intake/pipeline';
 import {
   listSubmissionsQuery,
   SubmissionsService,
@@ -15,7 +16,10 @@ const submissionId = uuidParam('Submission');
 
 @Controller('api/forms/:formId/submissions')
 export class SubmissionsController {
-  constructor(private readonly submissions: SubmissionsService) {}
+  constructor(
+    private readonly submissions: SubmissionsService,
+    private readonly replies: ReplyReviewService,
+  ) {}
 
   @Get()
   @ApiKeyAuth('submissions:read')
@@ -58,5 +62,18 @@ export class SubmissionsController {
     @Client() client: ClientContext,
   ): Promise<{ submission: SubmissionOutput }> {
     return { submission: await this.submissions.delete(ownerId, form, id, client) };
+  }
+
+  @Post(':id/reply')
+  @HttpCode(200)
+  @ApiKeyAuth('submissions:write')
+  async reply(
+    @OwnerId() ownerId: string,
+    @Param('formId', formId) form: string,
+    @Param('id', submissionId) id: string,
+    @Body(new ZodValidationPipe(sendReplyInput)) input: SendReplyInput,
+    @Client() client: ClientContext,
+  ): Promise<{ submission: SubmissionOutput }> {
+    return { submission: await this.replies.send(ownerId, form, id, input, client) };
   }
 }

@@ -3,7 +3,8 @@ import { PAGES } from '../dashboard-paths';
 import { PostButton } from './components';
 import { displayValue, formatTime } from './format';
 
-export type SubmissionFilter = 'inbox' | 'spam' | 'all';
+export const SUBMISSION_FILTERS = ['inbox', 'spam', 'all'] as const;
+export type SubmissionFilter = (typeof SUBMISSION_FILTERS)[number];
 
 interface SubmissionRowProps {
   formId: string;
@@ -13,7 +14,7 @@ interface SubmissionRowProps {
   filter: SubmissionFilter;
 }
 
-function entriesOf(data: SubmissionOutput['data']): [string, unknown][] {
+export function entriesOf(data: SubmissionOutput['data']): [string, unknown][] {
   return data !== null && typeof data === 'object' && !Array.isArray(data)
     ? Object.entries(data)
     : [];
@@ -28,9 +29,9 @@ export function SubmissionRow({ formId, submission, csrf, filter }: SubmissionRo
   return (
     <li class="submission" id={`submission-${submission.id}`} data-submission-id={submission.id}>
       <div class="submission-meta">
-        <time id={headingId} dateTime={submission.created_at}>
-          {formatTime(submission.created_at)}
-        </time>
+        <a id={headingId} href={PAGES.submission(formId, submission.id)}>
+          <time dateTime={submission.created_at}>{formatTime(submission.created_at)}</time>
+        </a>
         {submission.spam && <span class="badge spam">Spam</span>}
         {submission.processing_status !== 'completed' && (
           <span class="badge">{submission.processing_status}</span>

@@ -130,6 +130,31 @@ export const SUBMISSION_ROUTES: RouteDoc[] = [
     },
     errors: ['not_found'],
   },
+  {
+    method: 'post',
+    path: '/api/forms/{form_id}/submissions/{id}/reply',
+    operationId: 'sendSubmissionReply',
+    tag: 'Submissions',
+    summary: 'Send the reply to a submission (reviewed draft or your own words)',
+    description:
+      '**beyond**: for `reply_status` `awaiting_review` (a smart-reply draft), ' +
+      '`needs_human_reply` or `delivery_failed`, mails `subject` and `content` as plain text ' +
+      'to the address in the form’s `smart_reply_email_field`, at once. 409 `conflict` for ' +
+      'any other status, spam, or no valid address; 503 `unavailable` when the mail server ' +
+      'refuses (the status is then `delivery_failed`, and you may send again).',
+    auth: apiKey('submissions:write'),
+    throttled: true,
+    pathParameters: SUBMISSION_IDS,
+    body: { content: json(ref('SendReplyInput')), required: true },
+    responses: {
+      '200': {
+        description: 'The submission, `reply_status: delivered`.',
+        content: json(object({ submission: ref('Submission') })),
+        headers: RATE,
+      },
+    },
+    errors: ['not_found', 'conflict', 'unavailable'],
+  },
 
   // ------------------------------------------------------------------ public form endpoint
   // Last, as in the app: its pattern must not shadow the fixed /api routes above.
