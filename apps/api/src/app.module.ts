@@ -49,7 +49,9 @@ import { ProtectedResourceController } from './mcp/protected-resource.controller
 import { OAuthClientsController } from './oauth/oauth-clients.controller';
 import { OAuthInteractionController } from './oauth/oauth-interaction.controller';
 import { OpenApiController } from './openapi/openapi.controller';
+import { AccountPagesController } from './dashboard/pages/account-pages.controller';
 import { ApiKeysPagesController } from './dashboard/pages/api-keys-pages.controller';
+import { AuditLogPagesController } from './dashboard/pages/audit-log-pages.controller';
 import { ConfirmIdentityPagesController } from './dashboard/pages/confirm-identity-pages.controller';
 import { DestinationsPagesController } from './dashboard/pages/destinations-pages.controller';
 import { FormEditorPagesController } from './dashboard/pages/form-editor-pages.controller';
@@ -146,6 +148,8 @@ export class AppModule {
         SubmissionPagesController,
         DestinationsPagesController,
         ApiKeysPagesController,
+        AuditLogPagesController,
+        AccountPagesController,
         ConfirmIdentityPagesController,
         SecurityPagesController,
         TwoFactorPagesController,

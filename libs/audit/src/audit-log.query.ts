@@ -19,6 +19,12 @@ export function actionsMatching(selector: string): AuditAction[] {
     : AUDIT_ACTIONS.filter((action) => action === selector);
 }
 
+/** Every value the `action` filter takes, sorted so that a prefix leads its actions. */
+export const AUDIT_ACTION_FILTERS: readonly string[] = [
+  ...AUDIT_ACTIONS,
+  ...AUDIT_ACTION_PREFIXES,
+].sort();
+
 const timestamp = z.iso
   .datetime({ offset: true, error: 'must be an ISO-8601 timestamp with a time zone' })
   .transform((value) => new Date(value));
@@ -31,7 +37,7 @@ const timestamp = z.iso
  */
 const filterShape = {
   action: z
-    .enum([...AUDIT_ACTIONS, ...AUDIT_ACTION_PREFIXES] as [string, ...string[]], {
+    .enum(AUDIT_ACTION_FILTERS as [string, ...string[]], {
       error: 'must be an audit action, or the prefix of one ending in "." (e.g. "user.")',
     })
     .optional(),

@@ -29,6 +29,7 @@ export const PAGES = {
   knowledgeBase: (id: string) => `/knowledge-bases/${id}`,
   knowledgeBaseDelete: (id: string) => `/knowledge-bases/${id}/delete`,
   auditLog: '/audit-log',
+  auditLogExport: '/audit-log/export',
   account: '/settings/account',
   accountExport: '/settings/account/export',
   accountDelete: '/settings/account/delete',

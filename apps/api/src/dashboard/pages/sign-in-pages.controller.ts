@@ -34,6 +34,7 @@ import { SignInView, SignUpView, TwoFactorStepView } from '../views/sign-in.view
 const NOTICES = {
   link_sent: 'If this address can sign in, a link is on its way. It works once, for 15 minutes.',
   signed_out: 'You are signed out.',
+  account_deleted: 'Your account and all its data are deleted.',
 } as const;
 
 /** Unknown values are ignored, not refused: these only pick a fixed text. */

@@ -14,8 +14,11 @@ export type Section =
 
 const NAVIGATION: { section: Section; href: string; label: string }[] = [
   { section: 'forms', href: PAGES.home, label: 'Forms' },
+  { section: 'knowledge-bases', href: PAGES.knowledgeBases, label: 'Knowledge bases' },
   { section: 'api-keys', href: PAGES.apiKeys, label: 'API keys' },
   { section: 'security', href: PAGES.security, label: 'Security' },
+  { section: 'audit-log', href: PAGES.auditLog, label: 'Audit log' },
+  { section: 'account', href: PAGES.account, label: 'Account' },
 ];
 
 interface LayoutProps {
