@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
@@ -9,7 +10,6 @@ import {
   type BrowserApp,
   type StaticSite,
 } from '../support/browser';
-import { CONTACT_SCHEMA } from '../support/forms';
 import { totpCode } from '../support/two-factor';
 
 jest.setTimeout(180_000);
@@ -84,14 +84,59 @@ describe('the dashboard in a browser', () => {
     await owner.getByText('On.').waitFor();
   });
 
-  it('creates a form in the editor', async () => {
+  it('creates a form in the editor, fields and rules through the builder', async () => {
     await owner.getByRole('link', { name: 'Forms' }).click();
     await owner.getByRole('link', { name: 'New form' }).click();
-    await owner.getByLabel('Name').fill('Contact us');
-    await owner.getByLabel('Slug').fill('contact');
-    await owner.getByLabel('Fields (JSON)').fill(JSON.stringify(CONTACT_SCHEMA, null, 2));
-    await owner.getByLabel('Check submissions for spam').check();
+    await owner.locator('#field-name').fill('Contact us');
+    await owner.locator('#field-slug').fill('contact');
+    // The builder starts from the new form's fields (email, message) and adds two more.
+    const builder = owner.locator('.builder');
+    await builder.getByRole('button', { name: 'Add a field' }).click();
+    expect(
+      await owner
+        .locator('#builder-2-name')
+        .evaluate((input) => input.ownerDocument.activeElement === input),
+    ).toBe(true);
+    await owner.locator('#builder-2-name').fill('name');
+    await owner
+      .locator('.builder-field')
+      .nth(2)
+      .getByRole('button', { name: 'Add a rule' })
+      .click();
+    await owner.locator('#builder-2-rule-0-op').selectOption('max_length');
+    await owner.locator('#builder-2-rule-0-value').fill('100');
+    await owner.locator('#builder-2-rule-0-when-field').selectOption('email');
+    await owner.locator('#builder-2-rule-0-when-is').selectOption('filled');
+    await builder.getByRole('button', { name: 'Add a field' }).click();
+    await owner.locator('#builder-3-name').fill('website');
+    await owner
+      .locator('.builder-field')
+      .nth(3)
+      .getByRole('button', { name: 'Add a rule' })
+      .click();
+    await owner.locator('#builder-3-rule-0-op').selectOption('honeypot');
     await screenshots(owner, 'form-editor');
+
+    // What the form posts is the JSON the builder wrote, shown on request.
+    await owner.getByRole('button', { name: 'Edit as JSON' }).click();
+    expect(JSON.parse(await owner.getByLabel('Fields (JSON)').inputValue())).toEqual({
+      fields: [
+        { name: 'email', type: 'email', rules: [{ op: 'required' }] },
+        {
+          name: 'message',
+          type: 'string',
+          rules: [{ op: 'required' }, { op: 'max_length', value: 5000 }],
+        },
+        {
+          name: 'name',
+          type: 'string',
+          rules: [{ op: 'max_length', value: 100, when: { field: 'email', is: 'filled' } }],
+        },
+        { name: 'website', type: 'string', rules: [{ op: 'honeypot' }] },
+      ],
+    });
+    await owner.getByRole('button', { name: 'Back to the builder' }).click();
+    await owner.getByLabel('Check submissions for spam').check();
     await owner.getByRole('button', { name: 'Create form' }).click();
     await owner.getByText('Form created.').waitFor();
     await owner.getByRole('heading', { name: 'Contact us' }).waitFor();
@@ -136,6 +181,8 @@ describe('the dashboard in a browser', () => {
     await visitor.waitForURL((url) => url.origin === app.url);
     await watcher.locator('.submission', { hasText: 'Sent from a <b>plain</b> form' }).waitFor();
     expect(await watcher.locator('.submission').count()).toBe(2);
+    // The header's count followed both arrivals.
+    await watcher.locator('[data-live-count]', { hasText: /^2$/ }).waitFor();
     expect(await watcher.evaluate(() => (globalThis as { loadedOnce?: boolean }).loadedOnce)).toBe(
       true,
     );
@@ -150,6 +197,18 @@ describe('the dashboard in a browser', () => {
     await watcher.getByRole('link', { name: 'Spam' }).click();
     await watcher.locator('.submission', { hasText: 'grace@example.com' }).waitFor();
     await watcher.getByRole('link', { name: 'Inbox' }).click();
+    await watcher.getByText('Live: new submissions appear here.').waitFor();
+  });
+
+  it('opens a submission on its own page', async () => {
+    await watcher
+      .locator('.submission', { hasText: 'ada@example.com' })
+      .locator('.submission-meta a')
+      .click();
+    await watcher.getByRole('heading', { name: /^Submission of/ }).waitFor();
+    await watcher.getByText('Smart replies were off for this submission.').waitFor();
+    await screenshots(watcher, 'submission');
+    await watcher.getByRole('link', { name: 'Contact us' }).click();
     await watcher.getByText('Live: new submissions appear here.').waitFor();
   });
 
@@ -179,6 +238,66 @@ describe('the dashboard in a browser', () => {
     await owner.getByRole('heading', { name: 'laptop' }).waitFor();
     expect(await owner.content()).not.toContain(key);
     await screenshots(owner, 'api-keys');
+  });
+
+  it('approves an MCP client on the consent page, and can disconnect it', async () => {
+    // The client's own page, on another loopback port: where the browser lands with the code.
+    const clientSite = await startStaticSite('<!doctype html><title>Desk agent</title>');
+    sites.push(clientSite);
+    const redirectUri = new URL('/callback', clientSite.url).toString();
+    const registered = await owner.request.post('/oauth/register', {
+      data: { client_name: 'Desk agent <b>', redirect_uris: [redirectUri] },
+    });
+    expect(registered.status()).toBe(201);
+    const { client_id: clientId } = (await registered.json()) as { client_id: string };
+    const verifier = randomBytes(32).toString('base64url');
+    const authorize = new URL('/oauth/authorize', app.url);
+    for (const [name, value] of Object.entries({
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'forms:read submissions:read',
+      resource: `${app.url}/mcp`,
+      state: 'browser-test',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    })) {
+      authorize.searchParams.set(name, value);
+    }
+    await owner.goto(authorize.toString());
+    await owner.getByText('Desk agent <b>').first().waitFor();
+    await screenshots(owner, 'oauth-consent');
+    await owner.getByRole('button', { name: 'Allow' }).click();
+    await owner.waitForURL((url) => url.pathname === '/callback');
+    const callback = new URL(owner.url());
+    expect(callback.searchParams.get('state')).toBe('browser-test');
+    const token = await owner.request.post('/oauth/token', {
+      form: {
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: redirectUri,
+        client_id: clientId,
+        code_verifier: verifier,
+        resource: `${app.url}/mcp`,
+      },
+    });
+    expect(token.status()).toBe(200);
+
+    await owner.goto('/settings/security');
+    const card = owner.locator('.card', { hasText: 'Desk agent <b>' });
+    await card.getByText('forms:read, submissions:read').waitFor();
+    await card.getByRole('button', { name: 'Disconnect' }).click();
+    await owner.getByText('AI client disconnected').waitFor();
+    expect(await owner.locator('.card', { hasText: 'Desk agent' }).count()).toBe(0);
+  });
+
+  it('shows the audit log and the account page', async () => {
+    await owner.getByRole('link', { name: 'Audit log' }).click();
+    await owner.getByRole('cell', { name: 'user.totp.enabled' }).waitFor();
+    await screenshots(owner, 'audit-log');
+    await owner.getByRole('link', { name: 'Account' }).click();
+    await owner.getByRole('button', { name: 'Delete my account' }).waitFor();
+    await screenshots(owner, 'account');
   });
 
   it('signs out everywhere else: the other browser’s live list says so at once', async () => {

@@ -114,4 +114,21 @@ describe('dashboard audit log and account pages', () => {
       await bob.agent.get('/settings/account').expect(200);
     });
   });
+
+  describe('connected AI clients', () => {
+    it('lists none for a new account, and refuses to disconnect what is not the viewer’s', async () => {
+      const ada = await signUp(test);
+      const page = await ada.agent.get('/settings/security').expect(200);
+      expect(page.text).toContain('No AI client (MCP) is connected.');
+      const unknown = '0193a3c4-1f2e-7a00-8000-000000000000';
+      await post(ada, `/settings/security/ai-clients/${unknown}/disconnect`, {
+        _csrf: ada.csrf,
+      }).expect(404);
+      // A malformed id is not found either (no oracle for what ids look like).
+      await post(ada, '/settings/security/ai-clients/not-a-uuid/disconnect', {
+        _csrf: ada.csrf,
+      }).expect(404);
+      await post(ada, `/settings/security/ai-clients/${unknown}/disconnect`, {}).expect(403);
+    });
+  });
 });

@@ -11,8 +11,9 @@ import { ErrorFilter, toErrorResponse } from '@intake/common';
  */
 const layout = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)} · Intake</title></head>
-<body><main><h1>${escapeHtml(title)}</h1>
+<meta name="robots" content="noindex"><title>${escapeHtml(title)} · Intake</title>
+<link rel="stylesheet" href="/assets/app.css"></head>
+<body class="standalone"><main><h1>${escapeHtml(title)}</h1>
 ${body}
 </main></body></html>
 `;

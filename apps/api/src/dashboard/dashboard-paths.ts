@@ -41,6 +41,7 @@ export const PAGES = {
   sessionsRevokeOthers: '/settings/security/sessions/revoke-others',
   password: '/settings/security/password',
   identityUnlink: (provider: string) => `/settings/security/identities/${provider}/unlink`,
+  aiClientDisconnect: (clientId: string) => `/settings/security/ai-clients/${clientId}/disconnect`,
   twoFactorSetup: '/settings/security/2fa/setup',
   twoFactorConfirm: '/settings/security/2fa/confirm',
   twoFactorDisable: '/settings/security/2fa/disable',

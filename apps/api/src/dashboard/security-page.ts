@@ -9,6 +9,7 @@ import {
 } from '@intake/auth';
 import { AppConfig } from '@intake/config';
 import { AppError } from '@intake/common';
+import { OAuthConnectionsService } from '@intake/oauth';
 import { configuredProviders } from './configured-providers';
 import { sendPage } from './page';
 import type { FormProblem } from './page-forms';
@@ -23,6 +24,7 @@ export class SecurityPage {
     private readonly twoFactor: TwoFactorService,
     private readonly control: SessionControl,
     private readonly identities: IdentitiesService,
+    private readonly connections: OAuthConnectionsService,
     private readonly viewers: Viewers,
     private readonly config: AppConfig,
   ) {}
@@ -35,16 +37,18 @@ export class SecurityPage {
   ): Promise<void> {
     const user = await this.users.findById(session.userId);
     if (!user) throw AppError.unauthorized();
-    const [viewer, sessions, identities] = await Promise.all([
+    const [viewer, sessions, identities, aiClients] = await Promise.all([
       this.viewers.of(session),
       this.control.list(session),
       this.identities.list(session.userId),
+      this.connections.list(session.userId),
     ]);
     const state: SecurityState = {
       twoFactor: this.twoFactor.isEnabled(user),
       hasPassword: user.passwordHash !== null,
       sessions,
       identities,
+      aiClients,
       providers: configuredProviders(this.config),
     };
     sendPage(response, status, SecurityView({ viewer, ...state, ...extra }));

@@ -5,12 +5,14 @@ import { OAUTH_INTERACTION_PREFIX } from '../provider/oauth-routes';
 /**
  * The authorization pages: plain server-rendered HTML under the app's strict CSP (no
  * script, no inline style), every interpolated value escaped, every field labelled. Forms
- * post back to Intake (`form-action 'self'`) with a CSRF token. The dashboard restyles them.
+ * post back to Intake (`form-action 'self'`) with a CSRF token. They share the dashboard's
+ * stylesheet (`body.standalone` styles their plain markup).
  */
 const layout = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)} · Intake</title></head>
-<body><main><h1>${escapeHtml(title)}</h1>
+<meta name="robots" content="noindex"><title>${escapeHtml(title)} · Intake</title>
+<link rel="stylesheet" href="/assets/app.css"></head>
+<body class="standalone"><main><h1>${escapeHtml(title)}</h1>
 ${body}
 </main></body></html>
 `;

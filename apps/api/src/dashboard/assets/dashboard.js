@@ -82,13 +82,26 @@
     });
 
     const mine = (message) => message && message.form_id === formId && message.subject_id;
+    // The header's count follows arrivals and deletions (each id counted once).
+    const count = document.querySelector(`[data-live-count="${formId}"]`);
+    const counted = new Set();
+    const recount = (id, step) => {
+      if (!count || (step > 0 && counted.has(id))) return;
+      counted.add(id);
+      count.textContent = String(Math.max(0, Number(count.textContent) + step));
+    };
+    socket.on('submission.created', (message) => {
+      if (mine(message)) recount(message.subject_id, 1);
+    });
     for (const type of ['submission.created', 'submission.processed', 'submission.updated']) {
       socket.on(type, (message) => {
         if (mine(message)) refresh(message.subject_id);
       });
     }
     socket.on('submission.deleted', (message) => {
-      if (mine(message)) remove(message.subject_id);
+      if (!mine(message)) return;
+      remove(message.subject_id);
+      recount(message.subject_id, -1);
     });
 
     function rowOf(id) {

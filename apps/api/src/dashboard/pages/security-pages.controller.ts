@@ -16,6 +16,7 @@ import {
   type SocialProvider,
 } from '@intake/auth';
 import { uuidParam } from '@intake/common';
+import { OAuthConnectionsService } from '@intake/oauth';
 import { DashboardPage } from '../dashboard-page.decorator';
 import { PAGES } from '../dashboard-paths';
 import { formInput, formProblem, queryInput, sessionForm } from '../page-forms';
@@ -26,6 +27,7 @@ export const SECURITY_NOTICES = {
   others_revoked: 'Every other session is signed out.',
   password_changed: 'Password changed. Every other session is signed out.',
   identity_unlinked: 'Account disconnected.',
+  ai_client_disconnected: 'AI client disconnected: its tokens no longer work.',
   two_factor_off: 'Two-factor authentication is off.',
 } as const;
 export type SecurityNotice = keyof typeof SECURITY_NOTICES;
@@ -41,7 +43,7 @@ const passwordForm = sessionForm({
   new_password: z.string(),
 });
 
-/** The security page, and what it does besides 2FA: sessions, identities, password. */
+/** The security page, and what it does besides 2FA: sessions, identities, AI clients, password. */
 @Controller()
 @DashboardPage()
 @SessionAuth()
@@ -52,6 +54,7 @@ export class SecurityPagesController {
     private readonly identities: IdentitiesService,
     private readonly accounts: AccountsService,
     private readonly cookie: SessionCookie,
+    private readonly connections: OAuthConnectionsService,
   ) {}
 
   @Get(PAGES.security)
@@ -104,6 +107,19 @@ export class SecurityPagesController {
     formInput(sessionForm({}), body);
     await this.identities.unlink(session.userId, provider, client);
     response.redirect(303, `${PAGES.security}?notice=identity_unlinked`);
+  }
+
+  @Post('settings/security/ai-clients/:clientId/disconnect')
+  async disconnectAiClient(
+    @CurrentSession() session: ActiveSession,
+    @Param('clientId', uuidParam('OAuth client')) id: string,
+    @Body() body: unknown,
+    @Client() client: ClientContext,
+    @Res() response: Response,
+  ): Promise<void> {
+    formInput(sessionForm({}), body);
+    await this.connections.revoke(session.userId, id, client);
+    response.redirect(303, `${PAGES.security}?notice=ai_client_disconnected`);
   }
 
   /** Every session ends; this browser continues in a fresh one (new cookie, new CSRF token). */

@@ -228,7 +228,14 @@ function Control({
 }
 
 export function TextArea(
-  props: ControlProps & { value: string; rows?: number; maxLength?: number; code?: boolean },
+  props: ControlProps & {
+    value: string;
+    rows?: number;
+    maxLength?: number;
+    code?: boolean;
+    /** `data-*` attributes for the script that enhances this control. */
+    data?: Record<`data-${string}`, string>;
+  },
 ) {
   return (
     <Control {...props}>
@@ -240,6 +247,7 @@ export function TextArea(
           maxLength={props.maxLength}
           spellcheck={props.code ? false : undefined}
           class={props.code ? 'code' : undefined}
+          {...props.data}
           aria-invalid={invalid ? 'true' : undefined}
           aria-describedby={described}
         >

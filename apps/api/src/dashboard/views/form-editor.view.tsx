@@ -1,4 +1,9 @@
-import { FIELD_TYPES, RULE_OPS, type KnowledgeBaseOutput } from '@intake/forms';
+import {
+  CONDITION_COMPARATORS,
+  FIELD_TYPES,
+  RULE_OPS,
+  type KnowledgeBaseOutput,
+} from '@intake/forms';
 import { PAGES } from '../dashboard-paths';
 import type { FormEditorValues } from '../form-editor.input';
 import type { FormProblem } from '../page-forms';
@@ -14,10 +19,18 @@ interface FormEditorProps {
   problem?: FormProblem | null;
 }
 
+/** What form-builder.js offers, from the API's own schema. */
+const BUILDER_VOCABULARY = JSON.stringify({
+  types: FIELD_TYPES,
+  ops: RULE_OPS,
+  comparators: CONDITION_COMPARATORS,
+});
+
 /**
  * Creating and editing a form: every setting of API.md's form, one plain form. Fields and
- * rules are edited as the API's JSON (`fields_schema`), checked by the API's own schema,
- * whose messages name the field and rule at fault.
+ * rules are the API's JSON (`fields_schema`), checked by the API's own schema, whose
+ * messages name the field and rule at fault; with scripts on, form-builder.js edits that JSON
+ * through rows of fields and rules.
  */
 export function FormEditorView({
   viewer,
@@ -28,7 +41,7 @@ export function FormEditorView({
 }: FormEditorProps) {
   const title = formId ? `Edit ${values.name || 'form'}` : 'New form';
   return (
-    <Layout title={title} viewer={viewer} section="forms">
+    <Layout title={title} viewer={viewer} section="forms" fieldsBuilder>
       <h1>{title}</h1>
       <ProblemSummary problem={problem} />
       <form
@@ -81,6 +94,7 @@ export function FormEditorView({
             value={values.fields_schema}
             rows={14}
             code
+            data={{ 'data-fields-builder': BUILDER_VOCABULARY }}
             hint={`{"fields": [{"name", "type", "rules": [{"op", ...}]}]}. Types: ${FIELD_TYPES.join(', ')}. Rules: ${RULE_OPS.join(', ')}; each may have a "when" condition. Changing the fields creates a new version with a new endpoint; old endpoints keep working.`}
             problem={problem}
           />

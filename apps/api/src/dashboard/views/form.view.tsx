@@ -64,7 +64,7 @@ export function FormPageView({
         <h1>{form.name}</h1>
         <p class="meta">
           <code>{form.slug}</code> · {form.visibility} · version {form.version} ·{' '}
-          {form.submission_count} submissions
+          <span data-live-count={form.id}>{form.submission_count}</span> submissions
         </p>
         <div class="actions">
           <a class="button secondary" href={PAGES.formEdit(form.id)}>

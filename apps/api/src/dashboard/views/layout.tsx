@@ -28,6 +28,8 @@ interface LayoutProps {
   section?: Section;
   /** The live submissions list needs the socket.io client before the dashboard script. */
   live?: boolean;
+  /** The form editor's fields and rules builder. */
+  fieldsBuilder?: boolean;
   children: ComponentChildren;
 }
 
@@ -35,7 +37,14 @@ interface LayoutProps {
  * Every page's frame. Scripts and styles are same-origin files (CSP `script-src 'self'`,
  * `style-src 'self'`: nothing inline); every page works without them.
  */
-export function Layout({ title, viewer, section, live = false, children }: LayoutProps) {
+export function Layout({
+  title,
+  viewer,
+  section,
+  live = false,
+  fieldsBuilder = false,
+  children,
+}: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -46,6 +55,7 @@ export function Layout({ title, viewer, section, live = false, children }: Layou
         <link rel="stylesheet" href="/assets/app.css" />
         {live && <script src="/socket.io/socket.io.min.js" defer />}
         <script src="/assets/dashboard.js" defer />
+        {fieldsBuilder && <script src="/assets/form-builder.js" defer />}
       </head>
       <body>
         <a class="skip-link" href="#main">

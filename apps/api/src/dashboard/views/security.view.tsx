@@ -6,6 +6,7 @@ import {
   type SessionOutput,
   type SocialProvider,
 } from '@intake/auth';
+import type { OAuthConnectionOutput } from '@intake/oauth';
 import { PAGES } from '../dashboard-paths';
 import type { FormProblem } from '../page-forms';
 import { CsrfField, Field, Notice, PostButton, ProblemSummary } from './components';
@@ -20,6 +21,8 @@ export interface SecurityState {
   hasPassword: boolean;
   sessions: SessionOutput[];
   identities: IdentityOutput[];
+  /** MCP clients the owner approved on the consent page. */
+  aiClients: OAuthConnectionOutput[];
   /** Configured providers, linked or not. */
   providers: SocialProvider[];
 }
@@ -30,7 +33,7 @@ interface SecurityProps extends SecurityState {
   problem?: { form: SecurityForm; problem: FormProblem } | null;
 }
 
-/** Two-factor authentication, sessions, connected identities and the password. */
+/** Two-factor authentication, sessions, connected identities and AI clients, the password. */
 export function SecurityView(props: SecurityProps) {
   const { viewer } = props;
   const problemOf = (form: SecurityForm) =>
@@ -188,6 +191,40 @@ export function SecurityView(props: SecurityProps) {
             </a>
           </p>
         ))}
+      </section>
+
+      <section aria-labelledby="ai-clients-heading">
+        <h2 id="ai-clients-heading">Connected AI clients</h2>
+        {props.aiClients.length === 0 && (
+          <p class="empty">No AI client (MCP) is connected. See the README to connect one.</p>
+        )}
+        <ul class="cards">
+          {props.aiClients.map((aiClient) => (
+            <li class="card">
+              <p class="card-title" id={`ai-client-${aiClient.id}`}>
+                {aiClient.name}
+              </p>
+              <dl class="facts">
+                <dt>Sends you back to</dt>
+                <dd>{aiClient.redirect_host}</dd>
+                <dt>May</dt>
+                <dd>{aiClient.scopes.join(', ')}</dd>
+                <dt>Connected</dt>
+                <dd>{formatTime(aiClient.created_at)}</dd>
+                <dt>Last used</dt>
+                <dd>{aiClient.last_used_at ? formatTime(aiClient.last_used_at) : 'never'}</dd>
+              </dl>
+              <PostButton
+                action={PAGES.aiClientDisconnect(aiClient.id)}
+                csrf={viewer.csrf}
+                label="Disconnect"
+                variant="danger"
+                confirm="Disconnect this client? Its access ends at once."
+                describedBy={`ai-client-${aiClient.id}`}
+              />
+            </li>
+          ))}
+        </ul>
       </section>
 
       <section aria-labelledby="password-heading">
