@@ -19,6 +19,7 @@ import { DatabaseModule } from '@intake/database';
 import { FormsModule } from '@intake/forms';
 import { devMailboxEnabled, MailModule } from '@intake/mail';
 import { McpModule } from '@intake/mcp';
+import { MetricsModule } from '@intake/metrics';
 import { PipelineModule, ReplyReviewModule } from '@intake/pipeline';
 import { RealtimeModule } from '@intake/realtime';
 import { OAuthModule } from '@intake/oauth';
@@ -44,6 +45,7 @@ import { DevMailboxController } from './dev/dev-mailbox.controller';
 import { FormsController } from './forms/forms.controller';
 import { KnowledgeBasesController } from './forms/knowledge-bases.controller';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { McpController } from './mcp/mcp.controller';
 import { ProtectedResourceController } from './mcp/protected-resource.controller';
 import { OAuthClientsController } from './oauth/oauth-clients.controller';
@@ -99,6 +101,7 @@ export class AppModule {
         SubmissionsModule,
         OAuthModule,
         McpModule,
+        MetricsModule,
         // Background work in the api only when there is no worker (JOBS_IN_API).
         RetentionModule.register({ when: 'if-api-runs-jobs' }),
         PipelineModule.register({ runJobs: config.jobsInApi }),
@@ -113,6 +116,7 @@ export class AppModule {
       ],
       controllers: [
         HealthController,
+        MetricsController,
         AuthController,
         ApiKeysController,
         AuditLogController,

@@ -6,8 +6,10 @@ import { Logger } from 'nestjs-pino';
 import { ACCOUNT_LINK_PATHS } from '@intake/auth';
 import { AppConfig } from '@intake/config';
 import { assignRequestId, securityHeaders, toErrorResponse } from '@intake/common';
+import { IntakeMetrics } from '@intake/metrics';
 import { OAUTH_INTERACTION_PREFIX } from '@intake/oauth';
 import { isDashboardPath } from './dashboard/dashboard-paths';
+import { httpMetrics } from './metrics/http-metrics.middleware';
 import { oauthProviderMiddleware } from './oauth/oauth-provider.middleware';
 import { IntakeIoAdapter } from './realtime/intake-io.adapter';
 
@@ -32,6 +34,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useLogger(logger);
   // First, so that even requests refused by the body parser carry their id.
   app.use(assignRequestId);
+  // Next, so that the latency covers every later step, refusals included.
+  app.use(httpMetrics(app.get(IntakeMetrics)));
   app.set('trust proxy', parseTrustProxy(config.env.TRUST_PROXY));
   app.disable('x-powered-by');
   // API responses are not conditional-GET material; hashing every body for an ETag is waste.

@@ -48,6 +48,8 @@ describe('loadConfig', () => {
     ['a malformed ENCRYPTION_KEYS', { ENCRYPTION_KEYS: 'k1:short' }, 'ENCRYPTION_KEYS'],
     ['a GitHub id without its secret', { GITHUB_CLIENT_ID: 'abc' }, 'GITHUB_CLIENT_SECRET'],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['a short METRICS_TOKEN', { METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    ['a METRICS_PORT without its token', { METRICS_PORT: '9464' }, 'METRICS_TOKEN'],
   ])('stops on %s, naming the variable', (_, env, name) => {
     expect(() => loadConfig({ DATA_DIR: 'memory://', ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: 'memory://', ...env })).toThrow(
@@ -69,6 +71,7 @@ describe('loadConfig', () => {
         { SECRET_KEY: secret(), GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'CHANGE_ME' },
       ],
       ['OPENAI_API_KEY', { SECRET_KEY: secret(), OPENAI_API_KEY: 'sk-CHANGE_ME' }],
+      ['METRICS_TOKEN', { SECRET_KEY: secret(), METRICS_TOKEN: 'CHANGE_ME'.repeat(4) }],
     ])('refuses a placeholder %s', (name, env) => {
       expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: 'memory://', ...env })).toThrow(
         new RegExp(`${name}: is still a placeholder`),

@@ -125,6 +125,10 @@ export const environmentSchema = z
     /** Requests per minute per owner to /mcp, across all of their AI clients. */
     MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    /** Bearer token Prometheus sends to `/metrics`; unset, the endpoint is off (404). */
+    METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The worker's own metrics listener (it has no other HTTP server); unset, none. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   })
   .superRefine((env, ctx) => {
     const pairs = [
@@ -140,6 +144,13 @@ export const environmentSchema = z
         });
       }
     }
+    if (env.METRICS_PORT !== undefined && !env.METRICS_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_TOKEN'],
+        message: 'is required when METRICS_PORT is set',
+      });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.SECRET_KEY) {
       ctx.addIssue({
@@ -153,6 +164,7 @@ export const environmentSchema = z
       'GOOGLE_CLIENT_SECRET',
       'GITHUB_CLIENT_SECRET',
       'OPENAI_API_KEY',
+      'METRICS_TOKEN',
     ] as const) {
       const value = env[name];
       if (value && isPlaceholder(value)) {

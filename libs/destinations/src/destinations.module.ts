@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@intake/audit';
 import { CryptoModule } from '@intake/common';
 import { FormsModule } from '@intake/forms';
+import { MetricsModule } from '@intake/metrics';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryAttemptHandler } from './deliveries/delivery-attempt.handler';
@@ -27,7 +28,7 @@ export class DestinationsModule {
   static register(options: { runDeliveries: boolean }): DynamicModule {
     return {
       module: DestinationsModule,
-      imports: [AuditModule, CryptoModule, FormsModule],
+      imports: [AuditModule, CryptoModule, FormsModule, MetricsModule],
       providers: [
         { provide: RUN_DELIVERIES, useValue: options.runDeliveries },
         DeliveriesRepository,

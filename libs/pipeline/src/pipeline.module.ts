@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationsModule } from '@intake/destinations';
+import { MetricsModule } from '@intake/metrics';
 import { AiModule } from './ai/ai.module';
 import { JobQueueRepository } from './jobs/job-queue.repository';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -20,6 +21,7 @@ export class PipelineModule {
         AiModule,
         DestinationsModule.register({ runDeliveries: options.runJobs }),
         NotificationsModule,
+        MetricsModule,
       ],
       providers: [
         { provide: RUN_JOBS, useValue: options.runJobs },

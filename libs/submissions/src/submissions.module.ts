@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FormsModule } from '@intake/forms';
+import { MetricsModule } from '@intake/metrics';
 import { SubmissionsErasureRepository } from './erasure/submissions-erasure.repository';
 import { SubmissionsErasure } from './erasure/submissions-erasure.service';
 import { SubmissionsExportService } from './export/submissions-export.service';
@@ -9,7 +10,7 @@ import { SubmissionsRepository } from './submissions.repository';
 import { SubmissionsService } from './submissions.service';
 
 @Module({
-  imports: [FormsModule],
+  imports: [FormsModule, MetricsModule],
   providers: [
     IngestRepository,
     IngestService,

@@ -55,7 +55,7 @@ export interface OpenApiDocument {
 }
 
 const TAGS: Record<string, string> = {
-  Health: 'Probes for orchestrators.',
+  Health: 'Probes for orchestrators, metrics for Prometheus.',
   Session: 'The dashboard’s cookie session; also how a script gets its first API key.',
   Account: 'API keys and the audit trail.',
   Forms: 'Forms and their versioned public endpoints.',

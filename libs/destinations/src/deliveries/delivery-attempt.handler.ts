@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IntakeMetrics } from '@intake/metrics';
 import { DeliveryOutcomesRepository, type AttemptRef } from './delivery-outcomes.repository';
 import { deliveryRetryDelayMs, MAX_DELIVERY_ATTEMPTS } from './delivery-policy';
 import { DeliveryQueueRepository, type ClaimedDelivery } from './delivery-queue.repository';
@@ -16,6 +17,7 @@ export class DeliveryAttemptHandler {
     private readonly outcomes: DeliveryOutcomesRepository,
     private readonly sender: DestinationSender,
     private readonly disabledNotice: DestinationDisabledNotice,
+    private readonly metrics: IntakeMetrics,
   ) {}
 
   async handle(claimed: ClaimedDelivery): Promise<void> {
@@ -36,6 +38,7 @@ export class DeliveryAttemptHandler {
     };
     const { delivered, result } = await this.sender.send(context);
     if (delivered) return this.outcomes.delivered(ref, result);
+    this.metrics.deliveryFailed(context.destination.type);
     if (claimed.attempts < MAX_DELIVERY_ATTEMPTS) {
       return this.outcomes.retryLater(ref, result, deliveryRetryDelayMs(claimed.attempts));
     }

@@ -82,6 +82,11 @@ export class DeliveryQueueRepository {
       RETURNING delivery.id, delivery.attempts`;
   }
 
+  /** Deliveries still to send, due or backing off (the `(status, next_attempt_at)` index). */
+  pendingCount(): Promise<number> {
+    return this.prisma.delivery.count({ where: { status: 'pending' } });
+  }
+
   load(deliveryId: string): Promise<DeliveryContext | null> {
     return this.prisma.delivery.findUnique({
       where: { id: deliveryId },

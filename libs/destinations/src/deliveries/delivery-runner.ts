@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LeasedQueueConsumer } from '@intake/common';
+import { IntakeMetrics } from '@intake/metrics';
 import { DeliveryAttemptHandler } from './delivery-attempt.handler';
 import { DeliveryQueueRepository, type ClaimedDelivery } from './delivery-queue.repository';
 
@@ -18,10 +19,12 @@ export class DeliveryRunner extends LeasedQueueConsumer<ClaimedDelivery> {
   constructor(
     private readonly queue: DeliveryQueueRepository,
     private readonly handler: DeliveryAttemptHandler,
+    metrics: IntakeMetrics,
     @Inject(RUN_DELIVERIES) enabled: boolean,
   ) {
     // Lease: well past one attempt (10 s timeout) plus its database writes.
     super({ batchSize: 20, leaseMs: 60_000, idlePollMs: 500 }, enabled);
+    metrics.observeQueueDepth('deliveries', () => queue.pendingCount());
   }
 
   protected claim(batchSize: number, leaseMs: number): Promise<ClaimedDelivery[]> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LeasedQueueConsumer } from '@intake/common';
+import { IntakeMetrics } from '@intake/metrics';
 import { SubmissionProcessor } from '../processing/submission-processor';
 import { retryDelayMs, MAX_ATTEMPTS } from './backoff';
 import { JobQueueRepository, type ClaimedJob } from './job-queue.repository';
@@ -19,10 +20,12 @@ export class JobRunner extends LeasedQueueConsumer<ClaimedJob> {
   constructor(
     private readonly queue: JobQueueRepository,
     private readonly processor: SubmissionProcessor,
+    private readonly metrics: IntakeMetrics,
     @Inject(RUN_JOBS) enabled: boolean,
   ) {
     // Lease: longer than any job can take (AI and delivery calls time out well before).
     super({ batchSize: 20, leaseMs: 5 * 60_000, idlePollMs: 250 }, enabled);
+    metrics.observeQueueDepth('submission_jobs', () => queue.depth());
   }
 
   protected claim(batchSize: number, leaseMs: number): Promise<ClaimedJob[]> {
@@ -34,6 +37,7 @@ export class JobRunner extends LeasedQueueConsumer<ClaimedJob> {
       await this.processor.process(job.submissionId, job.attempts);
       await this.queue.complete(job.id);
     } catch (error) {
+      this.metrics.jobFailed('submission_processing');
       const message = error instanceof Error ? error.message : String(error);
       if (job.attempts >= MAX_ATTEMPTS) {
         this.logger.warn(

@@ -4,6 +4,7 @@ import type { Prisma } from '@intake/database';
 import { DeliveriesService } from '@intake/destinations';
 import { storedFieldsSchema, type Field } from '@intake/forms';
 import { Mailer } from '@intake/mail';
+import { IntakeMetrics } from '@intake/metrics';
 import { OwnerEvents } from '@intake/realtime';
 import { AiServiceError } from '../ai/ai-client';
 import { AiSteps } from '../ai/ai-steps';
@@ -44,6 +45,7 @@ export class SubmissionProcessor {
     private readonly mailer: Mailer,
     private readonly config: AppConfig,
     private readonly events: OwnerEvents,
+    private readonly metrics: IntakeMetrics,
   ) {}
 
   /** `attempt` counts deliveries of this job, from 1; the last one settles AI failures. */
@@ -56,6 +58,8 @@ export class SubmissionProcessor {
     if (submission.processingStatus !== 'completed') {
       const outcome = await this.analyse(submission, lastAttempt);
       completed = { ...submission, ...(await this.repository.finish(submissionId, outcome)) };
+      // Here and only here: a redelivered job finds the submission completed and skips this.
+      if (completed.spam) this.metrics.submissionFlaggedSpam();
     }
     // The steps below also run again after a crash between them; each keeps its own record.
     if (completed.replyStatus === 'awaiting_delivery') await this.sendReply(completed, lastAttempt);

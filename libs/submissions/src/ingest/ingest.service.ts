@@ -5,6 +5,7 @@ import { AppConfig } from '@intake/config';
 import { AppError, constantTimeEqual, RateLimits, sha256 } from '@intake/common';
 import type { Form } from '@intake/database';
 import { isWellFormedSubmissionToken, type PublishedForm } from '@intake/forms';
+import { IntakeMetrics } from '@intake/metrics';
 import { OwnerEvents } from '@intake/realtime';
 import { IngestRepository, type IdempotencyClaim } from './ingest.repository';
 import { readSubmissionBody, type BodyMode } from './submission-body';
@@ -50,6 +51,7 @@ export class IngestService {
     private readonly repository: IngestRepository,
     private readonly rateLimits: RateLimits,
     private readonly events: OwnerEvents,
+    private readonly metrics: IntakeMetrics,
     config: AppConfig,
   ) {
     this.bodyLimit = config.env.SUBMISSION_BODY_LIMIT_BYTES;
@@ -109,6 +111,7 @@ export class IngestService {
       claim,
     );
     if (stored) {
+      this.metrics.submissionAccepted();
       this.events.publish({
         type: 'submission.created',
         ownerId: form.userId,

@@ -1,6 +1,7 @@
 import { DynamicModule, forwardRef, Module } from '@nestjs/common';
 import { AuditModule } from '@intake/audit';
 import { AccountTokensMaintenanceModule } from '@intake/auth';
+import { MetricsModule } from '@intake/metrics';
 import { OAuthMaintenanceModule } from '@intake/oauth';
 import { RetentionRepository } from './retention.repository';
 import {
@@ -26,6 +27,7 @@ export class RetentionModule {
       imports: [
         AuditModule,
         AccountTokensMaintenanceModule,
+        MetricsModule,
         forwardRef(() => OAuthMaintenanceModule),
       ],
       providers: [

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@intake/config';
+import { IntakeMetrics } from '@intake/metrics';
 import { RetentionScheduler, type RetentionSchedule } from './retention.scheduler';
 import type { PruneResult, RetentionService } from './retention.service';
 
@@ -37,8 +38,9 @@ function scheduler(
   retention: RetentionService,
   config = embedded,
   when: RetentionSchedule['when'] = 'if-api-runs-jobs',
+  metrics = new IntakeMetrics(config),
 ) {
-  return new RetentionScheduler(retention, config, { when, intervalMs: INTERVAL_MS });
+  return new RetentionScheduler(retention, config, { when, intervalMs: INTERVAL_MS }, metrics);
 }
 
 describe('RetentionScheduler', () => {
@@ -92,7 +94,7 @@ describe('RetentionScheduler', () => {
     expect(pruneExpired).toHaveBeenCalledTimes(1);
   });
 
-  it('logs a failing run and keeps going', async () => {
+  it('logs and counts a failing run, and keeps going', async () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const pruneExpired = jest
       .fn()
@@ -104,11 +106,19 @@ describe('RetentionScheduler', () => {
         accountTokens: 0,
         oauthRecords: 0,
       });
-    const subject = scheduler({ pruneExpired } as unknown as RetentionService);
+    const metrics = new IntakeMetrics(embedded);
+    const subject = scheduler(
+      { pruneExpired } as unknown as RetentionService,
+      embedded,
+      'if-api-runs-jobs',
+      metrics,
+    );
     await expect(subject.runOnce()).resolves.toBeUndefined();
     await expect(subject.runOnce()).resolves.toBeUndefined();
     expect(pruneExpired).toHaveBeenCalledTimes(2);
     expect(logged).toHaveBeenCalledTimes(1);
+    const failures = await metrics.registry.getSingleMetric('intake_job_failures_total')?.get();
+    expect(failures?.values).toContainEqual({ labels: { kind: 'retention' }, value: 1 });
     logged.mockRestore();
   });
 });

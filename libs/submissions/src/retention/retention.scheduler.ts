@@ -6,6 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { AppConfig } from '@intake/config';
+import { IntakeMetrics } from '@intake/metrics';
 import { RetentionService } from './retention.service';
 
 export const RETENTION_SCHEDULE = Symbol('RETENTION_SCHEDULE');
@@ -32,6 +33,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
     private readonly retention: RetentionService,
     private readonly config: AppConfig,
     @Inject(RETENTION_SCHEDULE) private readonly schedule: RetentionSchedule,
+    private readonly metrics: IntakeMetrics,
   ) {}
 
   get enabled(): boolean {
@@ -58,7 +60,10 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
     this.running ??= this.retention
       .pruneExpired()
       .then(() => undefined)
-      .catch((error: unknown) => this.logger.error({ msg: 'Retention run failed', err: error }))
+      .catch((error: unknown) => {
+        this.metrics.jobFailed('retention');
+        this.logger.error({ msg: 'Retention run failed', err: error });
+      })
       .finally(() => {
         this.running = null;
       });

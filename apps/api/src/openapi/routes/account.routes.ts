@@ -45,6 +45,27 @@ export const ACCOUNT_ROUTES: RouteDoc[] = [
     },
     errors: ['unavailable'],
   },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    tag: 'Health',
+    summary: 'Prometheus metrics of this process',
+    description:
+      'For Prometheus, not for API clients: `Authorization: Bearer <METRICS_TOKEN>` (the ' +
+      'operator’s setting; API keys and sessions do not apply). Without `METRICS_TOKEN` ' +
+      'configured the route is off (404). Counters are per process: scrape every instance. ' +
+      'See docs/operations.md, "Metrics".',
+    auth: { kind: 'public' },
+    throttled: false,
+    responses: {
+      '200': {
+        description: 'The Prometheus text exposition format, version 0.0.4.',
+        content: { 'text/plain': { type: 'string' } },
+      },
+    },
+    errors: ['unauthorized', 'not_found'],
+  },
 
   // ------------------------------------------------------------------ dashboard session
   {
