@@ -18,7 +18,10 @@ export function uniqueEmail(label = 'user'): string {
 }
 
 /** A fresh account, signed in through the real sign-up endpoint. */
-export async function signUp(test: TestApp, email = uniqueEmail()): Promise<SignedInUser> {
+export async function signUp(
+  test: Pick<TestApp, 'url'>,
+  email = uniqueEmail(),
+): Promise<SignedInUser> {
   const agent = request.agent(test.url);
   const response = await agent.post('/auth/signup').send({ email, password: PASSWORD }).expect(201);
   const body = response.body as { user: { id: string; email: string }; csrf_token: string };
@@ -45,8 +48,16 @@ export interface ApiOwner extends SignedInUser {
   api: (method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string) => request.Test;
 }
 
-export async function apiOwner(test: TestApp, scopes?: string[]): Promise<ApiOwner> {
-  const user = await signUp(test);
+export async function apiOwner(test: Pick<TestApp, 'url'>, scopes?: string[]): Promise<ApiOwner> {
+  return withApiKey(test, await signUp(test), scopes);
+}
+
+/** Gives a signed-in user an API key (all scopes unless `scopes`) and the bearer API. */
+export async function withApiKey<User extends SignedInUser>(
+  test: Pick<TestApp, 'url'>,
+  user: User,
+  scopes?: string[],
+): Promise<User & ApiOwner> {
   const { secret } = await createApiKey(user, { name: 'owner key', ...(scopes ? { scopes } : {}) });
   return {
     ...user,

@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@intake/audit';
-import { AuthModule } from '@intake/auth';
+import { AuthModule, TwoFactorSealedColumns } from '@intake/auth';
 import { AppConfig, ConfigModule } from '@intake/config';
 import { CryptoModule, RateLimitModule, RedisModule } from '@intake/common';
 import { DatabaseModule } from '@intake/database';
+import { DestinationSealedColumns } from '@intake/destinations';
+import { OAuthSealedColumns } from '@intake/oauth';
 import { RealtimeModule } from '@intake/realtime';
 
 /** The services the admin commands use, without HTTP. */
@@ -23,6 +25,8 @@ export class CliModule {
         AuditModule,
         AuthModule,
       ],
+      // Key rotation: each feature's sealed columns, on the system context (see ADR 0022).
+      providers: [TwoFactorSealedColumns, DestinationSealedColumns, OAuthSealedColumns],
     };
   }
 }

@@ -13,11 +13,12 @@ import {
   type ApiScope,
   type ClientContext,
 } from '@intake/auth';
-import { randomToken } from '@intake/common';
+import { DEFAULT_ROTATION_BATCH_SIZE, KeyRotation, randomToken } from '@intake/common';
 import { loadConfig } from '@intake/config';
-import { prettifyError, ZodError } from 'zod';
+import { prettifyError, z, ZodError } from 'zod';
 import { MigrationsService, Migrator } from '@intake/database';
 import { CliModule } from './cli.module';
+import { formatKeyStatus, formatResealReports, keyStatus, rotateKeys } from './key-rotation';
 
 const CLI_CLIENT: ClientContext = { ip: null, userAgent: 'intake-cli', requestId: null };
 
@@ -51,6 +52,14 @@ function parseScopes(value: string): ApiScope[] {
     );
   }
   return scopes.filter(isApiScope);
+}
+
+const batchSizeSchema = z.coerce.number().int().min(1).max(10_000);
+
+function parseBatchSize(value: string): number {
+  const parsed = batchSizeSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError('must be a whole number from 1 to 10000');
+  return parsed.data;
 }
 
 const program = new Command('intake').description('Intake admin commands').showHelpAfterError();
@@ -137,6 +146,38 @@ apikey
       const owner = await app.get(UsersRepository).findByEmail(emailSchema.parse(options.email));
       if (!owner) throw new Error(`No account for ${options.email}`);
       await createApiKey(app, owner.id, options.name, options.scopes);
+    }),
+  );
+
+const batchSizeOption = [
+  '--batch-size <rows>',
+  'rows per batch (one read and one write each)',
+  parseBatchSize,
+  DEFAULT_ROTATION_BATCH_SIZE,
+] as const;
+
+const keys = program
+  .command('keys')
+  .description('the encryption keys of secrets at rest (ENCRYPTION_KEYS)');
+keys
+  .command('rotate')
+  .description(
+    're-seal every stored secret that is not under the first key of ENCRYPTION_KEYS; safe beside live traffic and to run again',
+  )
+  .option(...batchSizeOption)
+  .action((options: { batchSize: number }) =>
+    withApp(async (app) => {
+      const reports = await rotateKeys(app, options.batchSize);
+      process.stdout.write(formatResealReports(app.get(KeyRotation).currentKeyId, reports));
+    }),
+  );
+keys
+  .command('status')
+  .description('count the stored secrets each key id seals, to know when an old key can go')
+  .option(...batchSizeOption)
+  .action((options: { batchSize: number }) =>
+    withApp(async (app) => {
+      process.stdout.write(formatKeyStatus(await keyStatus(app, options.batchSize)));
     }),
   );
 

@@ -38,6 +38,7 @@ export * from './social/social-sign-in.guards';
 export * from './social/social-sign-in.module';
 export * from './social/social-sign-in.service';
 export * from './two-factor/two-factor.input';
+export * from './two-factor/two-factor-sealed-columns.repository';
 export * from './two-factor/two-factor.service';
 export * from './users/accounts.service';
 export * from './users/credentials.input';

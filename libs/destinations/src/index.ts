@@ -7,6 +7,7 @@ export * from './deliveries/delivery.output';
 export * from './destinations.module';
 export * from './destinations/create-destination.input';
 export * from './destinations/destination-secret.service';
+export * from './destinations/destination-sealed-columns.repository';
 export * from './destinations/destination.output';
 export * from './destinations/destinations.service';
 export * from './payloads/discord-message';

@@ -10,3 +10,4 @@ export * from './pages/oauth-pages';
 export * from './provider/oauth-provider.host';
 export * from './provider/oauth-routes';
 export * from './storage/oauth-maintenance';
+export * from './storage/oauth-sealed-columns.repository';

@@ -15,10 +15,9 @@ import {
   type BackupCode,
 } from './backup-codes';
 import type { DisableTwoFactorInput } from './two-factor.input';
+import { BACKUP_CODES_PURPOSE, TOTP_SECRET_PURPOSE } from './two-factor-purposes';
 import { TwoFactorRepository } from './two-factor.repository';
 
-const SECRET_PURPOSE = 'totp-secret';
-const BACKUP_CODES_PURPOSE = 'totp-backup-codes';
 const TOTP_CODE = /^\d{6}$/;
 /** One 30-second step either side: clocks drift, but a code must not live for minutes. */
 const EPOCH_TOLERANCE_SECONDS = 30;
@@ -61,7 +60,7 @@ export class TwoFactorService {
       throw new AppError('conflict', 'Two-factor authentication is already on; disable it first');
     }
     const secret = generateSecret();
-    await this.repository.setPendingSecret(ownerId, this.box.seal(secret, SECRET_PURPOSE));
+    await this.repository.setPendingSecret(ownerId, this.box.seal(secret, TOTP_SECRET_PURPOSE));
     const uri = generateURI({ issuer: ISSUER, label: user.email, secret });
     return { secret, otpauth_uri: uri, qr_code: await toDataURL(uri) };
   }
@@ -169,7 +168,8 @@ export class TwoFactorService {
   }
 
   private async checkTotp(user: User, code: string): Promise<boolean> {
-    const secret = user.totpSecret === null ? null : this.box.open(user.totpSecret, SECRET_PURPOSE);
+    const secret =
+      user.totpSecret === null ? null : this.box.open(user.totpSecret, TOTP_SECRET_PURPOSE);
     if (secret === null || !TOTP_CODE.test(code)) return false;
     const result = await verify({
       secret,

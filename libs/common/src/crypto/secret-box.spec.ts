@@ -41,4 +41,29 @@ describe('SecretBox', () => {
     expect(rotated.open(old, 'totp')).toBe('secret');
     expect(rotated.seal('secret', 'totp').startsWith('v1.k2.')).toBe(true);
   });
+
+  describe('reseal', () => {
+    const old = boxWith(`k1:${key(1)}`);
+    const rotated = boxWith(`k2:${key(2)},k1:${key(1)}`);
+
+    it('moves a value to the current key, for the same purpose only', () => {
+      const outcome = rotated.reseal(old.seal('secret', 'totp'), 'totp');
+      if (outcome.kind !== 'resealed') throw new Error(`expected resealed, got ${outcome.kind}`);
+      expect(rotated.keyIdOf(outcome.sealed)).toBe('k2');
+      expect(boxWith(`k2:${key(2)}`).open(outcome.sealed, 'totp')).toBe('secret');
+      expect(rotated.open(outcome.sealed, 'webhook-secret')).toBeNull();
+    });
+
+    it('leaves a value already under the current key alone', () => {
+      expect(rotated.reseal(rotated.seal('secret', 'totp'), 'totp')).toEqual({ kind: 'current' });
+    });
+
+    it.each([
+      ['an unknown key id', () => boxWith(`k9:${key(9)}`).seal('secret', 'totp')],
+      ['another purpose', () => old.seal('secret', 'webhook-secret')],
+      ['garbage', () => 'not-a-sealed-value'],
+    ])('reports %s as unreadable', (_, sealed) => {
+      expect(rotated.reseal(sealed(), 'totp')).toEqual({ kind: 'unreadable' });
+    });
+  });
 });

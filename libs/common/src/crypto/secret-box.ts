@@ -6,6 +6,10 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const VERSION = 'v1';
 
+/** What `reseal` did with one value; `unreadable` values are left for the caller to report. */
+export type ResealOutcome =
+  { kind: 'current' } | { kind: 'unreadable' } | { kind: 'resealed'; sealed: string };
+
 /**
  * AES-256-GCM for secrets at rest (TOTP seeds, backup codes, webhook secrets) and for
  * sealing cookies. Output: `v1.<key id>.<base64url(iv | tag | ciphertext)>`; the key id
@@ -33,12 +37,39 @@ export class SecretBox {
     return `${VERSION}.${this.current.id}.${payload}`;
   }
 
+  /** The id of the key that seals new values (the first of ENCRYPTION_KEYS). */
+  get currentKeyId(): string {
+    return this.current.id;
+  }
+
+  /** Whether ENCRYPTION_KEYS (or the derived `k0`) holds this key id. */
+  hasKey(keyId: string): boolean {
+    return this.byId.has(keyId);
+  }
+
+  /** The key id a sealed value names, or null when it is not a SecretBox value at all. */
+  keyIdOf(sealed: string): string | null {
+    return parse(sealed)?.keyId ?? null;
+  }
+
+  /**
+   * Moves a value to the current key. A value already under it is not opened (nothing to
+   * do); one that does not open (unknown key, tampered, another purpose) is never altered.
+   */
+  reseal(sealed: string, purpose: string): ResealOutcome {
+    if (this.keyIdOf(sealed) === this.current.id) return { kind: 'current' };
+    const plaintext = this.open(sealed, purpose);
+    return plaintext === null
+      ? { kind: 'unreadable' }
+      : { kind: 'resealed', sealed: this.seal(plaintext, purpose) };
+  }
+
   /** Returns null for anything tampered, truncated, for another purpose or an unknown key. */
   open(sealed: string, purpose: string): string | null {
-    const [version, keyId, payload, ...rest] = sealed.split('.');
-    const key = keyId === undefined ? undefined : this.byId.get(keyId);
-    if (version !== VERSION || !key || payload === undefined || rest.length > 0) return null;
-    const raw = Buffer.from(payload, 'base64url');
+    const parts = parse(sealed);
+    const key = parts && this.byId.get(parts.keyId);
+    if (!parts || !key) return null;
+    const raw = Buffer.from(parts.payload, 'base64url');
     if (raw.length < IV_BYTES + TAG_BYTES) return null;
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
@@ -52,4 +83,12 @@ export class SecretBox {
       return null;
     }
   }
+}
+
+function parse(sealed: string): { keyId: string; payload: string } | null {
+  const [version, keyId, payload, ...rest] = sealed.split('.');
+  if (version !== VERSION || keyId === undefined || payload === undefined || rest.length > 0) {
+    return null;
+  }
+  return { keyId, payload };
 }

@@ -9,10 +9,19 @@ export async function* keysetBatches<Row, Cursor>(
   cursorOf: (row: Row) => Cursor,
   size: number,
 ): AsyncGenerator<Row> {
+  for await (const batch of keysetPages(batchAfter, cursorOf, size)) yield* batch;
+}
+
+/** The same walk, batch by batch, for consumers that act on a whole batch at once. */
+export async function* keysetPages<Row, Cursor>(
+  batchAfter: (cursor: Cursor | null, size: number) => Promise<Row[]>,
+  cursorOf: (row: Row) => Cursor,
+  size: number,
+): AsyncGenerator<Row[]> {
   let cursor: Cursor | null = null;
   for (;;) {
     const batch = await batchAfter(cursor, size);
-    yield* batch;
+    if (batch.length > 0) yield batch;
     const last = batch.at(-1);
     if (last === undefined || batch.length < size) return;
     cursor = cursorOf(last);

@@ -13,15 +13,16 @@ export class WebhookSecrets {
   /** A fresh `whsec_` secret (plaintext, shown once) and its sealed form (stored). */
   issue(destinationId: string): { secret: string; sealed: string } {
     const secret = newWebhookSecret();
-    return { secret, sealed: this.box.seal(secret, purposeOf(destinationId)) };
+    return { secret, sealed: this.box.seal(secret, webhookSecretPurpose(destinationId)) };
   }
 
   /** Null when the value cannot be opened (tampered, or its key was removed from ENCRYPTION_KEYS). */
   open(destinationId: string, sealed: string): string | null {
-    return this.box.open(sealed, purposeOf(destinationId));
+    return this.box.open(sealed, webhookSecretPurpose(destinationId));
   }
 }
 
-function purposeOf(destinationId: string): string {
+/** The SecretBox purpose of a destination's webhook secret (also used by key rotation). */
+export function webhookSecretPurpose(destinationId: string): string {
   return `destination.webhook_secret:${destinationId}`;
 }

@@ -2,6 +2,11 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { SecretBox } from '@intake/common';
 import type { OAuthRecordsRepository } from './oauth-records.repository';
 
+/** The SecretBox purpose of a record's payload: one per provider model (also key rotation). */
+export function oauthRecordPurpose(kind: string): string {
+  return `oauth-record:${kind}`;
+}
+
 /**
  * oidc-provider's storage contract (its example/my_adapter.js) over `oauth_records`, one
  * instance per provider model. Ids are looked up by SHA-256 (codes, tokens, session and
@@ -54,7 +59,7 @@ export class PrismaOAuthAdapter implements Adapter {
   }
 
   private get purpose(): string {
-    return `oauth-record:${this.kind}`;
+    return oauthRecordPurpose(this.kind);
   }
 
   private payloadOf(
