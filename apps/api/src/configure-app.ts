@@ -40,7 +40,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.disable('x-powered-by');
   // API responses are not conditional-GET material; hashing every body for an ETag is waste.
   app.set('etag', false);
-  app.use(...securityHeaders({ production: config.isProduction }));
+  app.use(securityHeaders({ production: config.isProduction }));
   app.use(cookieParser());
   // Revalidated on every load (ETag): file names carry no version to cache them for longer.
   app.use(

@@ -1,11 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { RequestListener } from 'node:http';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import cookieParser from 'cookie-parser';
 import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '@intake/config';
-import { RedisConnection } from '@intake/common';
+import { RedisConnection, securityHeaders } from '@intake/common';
 import { socketIoKey } from '@intake/realtime';
 
 /**
@@ -35,6 +36,7 @@ export class IntakeIoAdapter extends IoAdapter {
         callback(null, request.headers.origin === config.publicOrigin),
     } satisfies Partial<ServerOptions>) as Server;
     server.engine.use(cookieParser());
+    this.applySecurityHeaders(server, config);
     if (redis.client) {
       // A subscribed connection can do nothing else: a duplicate that waits for Redis and
       // resubscribes by itself after a reconnect.
@@ -47,6 +49,24 @@ export class IntakeIoAdapter extends IoAdapter {
       );
     }
     return server;
+  }
+
+  /**
+   * socket.io answers its own paths (the client script the dashboard loads, long-polling)
+   * on the HTTP server before Express sees them: they get the app's security headers here,
+   * by wrapping the server's request listeners the way socket.io itself does.
+   */
+  private applySecurityHeaders(server: Server, config: AppConfig): void {
+    const headers = securityHeaders({ production: config.isProduction });
+    const http = server.httpServer;
+    const prefix = `${server.path()}/`;
+    const listeners = http.listeners('request') as RequestListener[];
+    http.removeAllListeners('request');
+    http.on('request', (request, response) => {
+      const next = () => listeners.forEach((listener) => listener.call(http, request, response));
+      if (request.url?.startsWith(prefix)) headers(request, response, next);
+      else next();
+    });
   }
 
   override async close(server: Server): Promise<void> {

@@ -109,6 +109,25 @@ function parseMultipart(request: Request, limit: number): Promise<Record<string,
 /** Keys that mean prototype pollution in any JavaScript consumer downstream (webhooks, exports). */
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype'];
 
+/**
+ * Field values are scalars or lists of them. JSON.parse takes any depth, but recursive code
+ * downstream (JSON.stringify of the idempotency hash among it) overflows the stack on a few
+ * thousand levels, which fit in 64 KiB.
+ */
+const MAX_NESTING = 32;
+
+/** Whether a parsed value nests deeper than `max`, walked without recursion. */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Refuses bodies no honest form sends, before they reach validation or storage. */
 function assertPlausible(fields: Record<string, unknown>): Record<string, unknown> {
   const names = Object.keys(fields);
@@ -116,6 +135,9 @@ function assertPlausible(fields: Record<string, unknown>): Record<string, unknow
     throw new AppError('payload_too_large', `At most ${MAX_FORM_FIELDS} fields`);
   if (names.some((name) => HOSTILE_KEYS.includes(name))) {
     throw AppError.validation({ body: [`field names ${HOSTILE_KEYS.join(', ')} are not allowed`] });
+  }
+  if (nestsDeeperThan(fields, MAX_NESTING)) {
+    throw AppError.validation({ body: [`values nested deeper than ${MAX_NESTING} levels`] });
   }
   return fields;
 }
