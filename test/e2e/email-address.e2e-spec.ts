@@ -9,35 +9,28 @@ import {
   pathOf,
   tokenAndAuditRows,
   tokenFrom,
+  startMailTestApp,
+  type MailTestApp,
 } from '../support/mail-links';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { startTestApp, type TestApp } from '../support/test-app';
+import type { SmtpSink } from '../support/smtp-sink';
+import type { TestApp } from '../support/test-app';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 const VERIFY = '/auth/email/verify';
 const CONFIRM = '/auth/email/confirm';
 const RESET = '/auth/password/reset';
 
-/** Each request from its own address: per-IP mail limits meet no test but their own. */
-let lastIp = 0;
-const nextIp = () => `203.0.113.${(lastIp += 1)}`;
-
 describe('e-mail address: verification and change', () => {
+  let app: MailTestApp;
   let sink: SmtpSink;
   let test: TestApp;
+  let nextIp: () => string;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    test = await startTestApp({
-      SMTP_URL: sink.url,
-      TRUST_PROXY: 'loopback',
-      LOGIN_MAX_FAILURES_PER_IP: '1000',
-    });
+    app = await startMailTestApp('203.0.113', { LOGIN_MAX_FAILURES_PER_IP: '1000' });
+    ({ sink, test, nextIp } = app);
   });
-  afterAll(async () => {
-    await test.close();
-    await sink.close();
-  });
+  afterAll(() => app.close());
 
   const userRow = (id: string) => test.prisma.user.findUniqueOrThrow({ where: { id } });
   const tokenRow = (token: string) =>

@@ -8,34 +8,28 @@ import {
   mailsTo,
   tokenAndAuditRows,
   tokenFrom,
+  startMailTestApp,
+  type MailTestApp,
 } from '../support/mail-links';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { startTestApp, type TestApp } from '../support/test-app';
+import type { SmtpSink } from '../support/smtp-sink';
+import type { TestApp } from '../support/test-app';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 const RESET = '/auth/password/reset';
 const MAGIC = '/auth/magic-link/verify';
 const NEW_PASSWORD = 'a brand new passphrase 42';
 
-let lastIp = 0;
-const nextIp = () => `192.0.2.${(lastIp += 1)}`;
-
 describe('password reset', () => {
+  let app: MailTestApp;
   let sink: SmtpSink;
   let test: TestApp;
+  let nextIp: () => string;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    test = await startTestApp({
-      SMTP_URL: sink.url,
-      TRUST_PROXY: 'loopback',
-      LOGIN_MAX_FAILURES_PER_IP: '1000',
-    });
+    app = await startMailTestApp('192.0.2', { LOGIN_MAX_FAILURES_PER_IP: '1000' });
+    ({ sink, test, nextIp } = app);
   });
-  afterAll(async () => {
-    await test.close();
-    await sink.close();
-  });
+  afterAll(() => app.close());
 
   const forgot = (email: unknown, ip = nextIp()) =>
     request(test.url).post('/auth/password/forgot').set('X-Forwarded-For', ip).send({ email });

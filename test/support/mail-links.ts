@@ -1,6 +1,6 @@
 import { DeferredMail } from '@intake/auth';
-import type { ReceivedMail, SmtpSink } from './smtp-sink';
-import type { TestApp } from './test-app';
+import { startSmtpSink, type ReceivedMail, type SmtpSink } from './smtp-sink';
+import { startTestApp, type TestApp } from './test-app';
 
 /**
  * The mail the sink holds for `address`, oldest first, once every mail Intake started
@@ -66,4 +66,35 @@ export async function tokenAndAuditRows(test: TestApp): Promise<string> {
     test.prisma.auditEvent.findMany(),
   ]);
   return JSON.stringify([tokens, events]);
+}
+
+/** An app that mails through a real SMTP sink, trusting a loopback proxy's X-Forwarded-For. */
+export interface MailTestApp {
+  sink: SmtpSink;
+  test: TestApp;
+  /**
+   * A fresh client address for each request (sent as X-Forwarded-For), so per-IP mail and
+   * login limits meet only the test that is about them.
+   */
+  nextIp(): string;
+  close(): Promise<void>;
+}
+
+/** `ipPrefix`: three octets of a documentation range, one per test file (e.g. `192.0.2`). */
+export async function startMailTestApp(
+  ipPrefix: string,
+  env: Record<string, string> = {},
+): Promise<MailTestApp> {
+  const sink = await startSmtpSink();
+  const test = await startTestApp({ SMTP_URL: sink.url, TRUST_PROXY: 'loopback', ...env });
+  let lastIp = 0;
+  return {
+    sink,
+    test,
+    nextIp: () => `${ipPrefix}.${(lastIp += 1)}`,
+    close: async () => {
+      await test.close();
+      await sink.close();
+    },
+  };
 }
