@@ -96,6 +96,14 @@ export const environmentSchema = z
       .default('info'),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     SUBMISSION_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(65_536),
+    /**
+     * The api's HTTP server timeouts against slow or idle clients (slowloris): all headers
+     * within the first, the whole request within the second, an idle keep-alive socket
+     * closed after the third (a proxy's upstream keep-alive must be shorter).
+     */
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(5_000),
     SESSION_IDLE_HOURS: z.coerce
       .number()
       .int()

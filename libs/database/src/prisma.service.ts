@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@intake/config';
 import { openDatabase, type MigrationConnection, type OpenDatabase } from './database-target';
 import { Prisma, PrismaClient } from './generated/prisma/client';
@@ -15,7 +15,7 @@ export type TenantTransaction = Prisma.TransactionClient;
  * for an owner goes through `asOwner`.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   private readonly database: OpenDatabase;
 
   constructor(config: AppConfig) {
@@ -47,7 +47,12 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * At application shutdown, not module destroy: Nest destroys modules before it closes the
+   * HTTP server, so requests still draining (and a worker's batch in hand) would find the
+   * pool gone. Shutdown hooks run after the server has closed, global modules last.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
     await this.database.close();
   }

@@ -19,11 +19,13 @@ export class LoginGate extends AttemptGate {
         name: LOGIN_IP_LIMIT,
         points: config.env.LOGIN_MAX_FAILURES_PER_IP,
         durationSeconds,
+        whenRedisDown: 'refuse',
       }),
       rateLimits.for({
         name: 'login-account',
         points: config.env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         durationSeconds,
+        whenRedisDown: 'refuse',
       }),
     );
   }

@@ -17,11 +17,13 @@ export class SecondFactorGate extends AttemptGate {
         name: LOGIN_IP_LIMIT,
         points: config.env.LOGIN_MAX_FAILURES_PER_IP,
         durationSeconds,
+        whenRedisDown: 'refuse',
       }),
       rateLimits.for({
         name: 'totp-account',
         points: config.env.TOTP_MAX_FAILURES_PER_ACCOUNT,
         durationSeconds,
+        whenRedisDown: 'refuse',
       }),
     );
   }

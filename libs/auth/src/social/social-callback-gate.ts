@@ -18,6 +18,7 @@ export class SocialCallbackGate {
       name: LOGIN_IP_LIMIT,
       points: config.env.LOGIN_MAX_FAILURES_PER_IP,
       durationSeconds: config.env.LOGIN_FAILURE_WINDOW_SECONDS,
+      whenRedisDown: 'refuse',
     });
   }
 

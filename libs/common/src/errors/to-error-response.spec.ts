@@ -49,6 +49,35 @@ describe('toErrorResponse', () => {
     ).toBe(503);
   });
 
+  // The shapes Prisma 7 and node-postgres produced with PostgreSQL stopped or hanging.
+  const rawQueryFailure = (cause: Record<string, unknown>) =>
+    Object.assign(new Error('Raw query failed'), {
+      code: 'P2010',
+      clientVersion: '7.10.1',
+      meta: { driverAdapterError: { name: 'DriverAdapterError', cause } },
+    });
+  it.each([
+    ['a refused raw query', rawQueryFailure({ kind: 'DatabaseNotReachable', port: 5432 })],
+    ['a connection closed under a raw query', rawQueryFailure({ kind: 'ConnectionClosed' })],
+    ['a server shutting down', rawQueryFailure({ kind: 'postgres', code: '57P01' })],
+    [
+      'a connect timeout',
+      Object.assign(new Error('Connection terminated due to connection timeout'), {
+        clientVersion: '7.10.1',
+      }),
+    ],
+  ])('maps %s to 503 unavailable', (_, error) => {
+    expect(toErrorResponse(error)).toEqual(
+      expect.objectContaining({ status: 503, unexpected: false }),
+    );
+  });
+
+  it('keeps a failing query that is not about the connection a 500', () => {
+    const syntax = rawQueryFailure({ kind: 'postgres', code: '42601' });
+    expect(toErrorResponse(syntax).status).toBe(500);
+    expect(toErrorResponse(new Error('Connection terminated unexpectedly')).status).toBe(500);
+  });
+
   it('maps a Nest 404 and hides the message of anything unexpected', () => {
     expect(toErrorResponse(new NotFoundException('Cannot GET /x')).body.error).toEqual({
       code: 'not_found',

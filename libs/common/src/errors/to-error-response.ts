@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { AppError } from './app-error';
 import { ERROR_CODES, type ErrorBody, type ErrorCode } from './error-codes';
+import { isDependencyUnavailable } from './unavailable-errors';
 
 export interface ErrorResponse {
   status: number;
@@ -30,18 +31,6 @@ const PRISMA_ERRORS: Record<string, [ErrorCode, string]> = {
   P2002: ['conflict', 'A resource with these values already exists'],
   P2025: ['not_found', 'Resource not found'],
 };
-
-/** Driver-level signs that the database is unreachable rather than the query wrong. */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P03',
-  'P1001',
-  'P1017',
-]);
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'invalid_params',
@@ -100,7 +89,7 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
     const [errorCode, message] = PRISMA_ERRORS[code];
     return shape(errorCode, message);
   }
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) {
+  if (isDependencyUnavailable(exception)) {
     return shape('unavailable', 'A dependency is unavailable; retry shortly');
   }
   if (exception instanceof HttpException) {

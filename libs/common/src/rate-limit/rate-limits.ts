@@ -5,6 +5,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
+import { AppError } from '../errors/app-error';
 import { RedisConnection } from '../redis/redis.module';
 
 export interface LimitPolicy {
@@ -12,6 +13,13 @@ export interface LimitPolicy {
   name: string;
   points: number;
   durationSeconds: number;
+  /**
+   * While Redis is unreachable: `memory` (the default) counts in this process's memory, so
+   * the limit holds per instance instead of globally; `refuse` answers 503 `unavailable`,
+   * for the sign-in gates, whose budget must not multiply by the number of instances
+   * (docs/adr/0021-failure-behaviour.md). Without Redis configured, both count in memory.
+   */
+  whenRedisDown?: 'memory' | 'refuse';
 }
 
 export interface LimitResult {
@@ -27,6 +35,8 @@ export class Limiter {
   constructor(
     private readonly limiter: RateLimiterAbstract,
     private readonly points: number,
+    /** A `refuse` policy on Redis: a failing store means Redis is unreachable. */
+    private readonly refusesWithoutStore = false,
   ) {}
 
   async consume(key: string, points = 1): Promise<LimitResult> {
@@ -34,13 +44,22 @@ export class Limiter {
       return this.toResult(await this.limiter.consume(key, points), true);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) return this.toResult(rejection, false);
-      throw rejection;
+      throw this.storeFailure(rejection);
     }
   }
 
   /** Returns a point, e.g. when an attempt that was counted up front turns out legitimate. */
   async reward(key: string, points = 1): Promise<void> {
-    await this.limiter.reward(key, points);
+    await this.limiter.reward(key, points).catch((error: unknown) => {
+      throw this.storeFailure(error);
+    });
+  }
+
+  /** The outage itself is logged once by RedisConnection, not per request. */
+  private storeFailure(error: unknown): unknown {
+    return this.refusesWithoutStore
+      ? new AppError('unavailable', 'A dependency is unavailable; retry shortly')
+      : error;
   }
 
   private toResult(res: RateLimiterRes, allowed: boolean): LimitResult {
@@ -57,7 +76,8 @@ export class Limiter {
  * The one counting engine behind every limit in Intake (rate-limiter-flexible): atomic
  * Lua increments in Redis when `REDIS_URL` is set, so limits hold across instances;
  * process memory otherwise. If Redis stops answering, counting falls back to this
- * process's memory instead of failing requests (see docs/adr/0004-rate-limiting.md).
+ * process's memory instead of failing requests, unless the policy says `refuse` (see
+ * docs/adr/0004-rate-limiting.md and 0021).
  */
 @Injectable()
 export class RateLimits {
@@ -66,24 +86,28 @@ export class RateLimits {
   constructor(private readonly redis: RedisConnection) {}
 
   for(policy: LimitPolicy): Limiter {
-    const id = `${policy.name}:${policy.points}:${policy.durationSeconds}`;
+    const whenRedisDown = policy.whenRedisDown ?? 'memory';
+    const id = `${policy.name}:${policy.points}:${policy.durationSeconds}:${whenRedisDown}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
-      limiter = new Limiter(this.create(policy), policy.points);
+      limiter = this.create(policy, whenRedisDown === 'refuse');
       this.limiters.set(id, limiter);
     }
     return limiter;
   }
 
-  private create({ name, points, durationSeconds }: LimitPolicy): RateLimiterAbstract {
+  private create({ name, points, durationSeconds }: LimitPolicy, refuse: boolean): Limiter {
     const options = { keyPrefix: `rl:${name}`, points, duration: durationSeconds };
     const memory = new RateLimiterMemory(options);
-    if (!this.redis.client) return memory;
-    return new RateLimiterRedis({
+    if (!this.redis.client) return new Limiter(memory, points);
+    const redis = new RateLimiterRedis({
       ...options,
       storeClient: this.redis.client,
+      // Checked per call: no command waits for a Redis that is away, and the first call
+      // after ioredis has reconnected counts in Redis again.
       rejectIfRedisNotReady: true,
-      insuranceLimiter: memory,
+      ...(refuse ? {} : { insuranceLimiter: memory }),
     });
+    return new Limiter(redis, points, refuse);
   }
 }

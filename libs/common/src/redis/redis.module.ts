@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@intake/config';
 
@@ -10,6 +10,8 @@ import { AppConfig } from '@intake/config';
 export class RedisConnection implements OnApplicationShutdown {
   readonly client: Redis | null;
   readonly keyPrefix: string;
+  private readonly logger = new Logger(RedisConnection.name);
+  private down = false;
 
   constructor(@Inject(AppConfig) config: AppConfig) {
     const url = config.env.REDIS_URL;
@@ -23,6 +25,26 @@ export class RedisConnection implements OnApplicationShutdown {
           lazyConnect: false,
         })
       : null;
+    this.client?.on('error', (error: Error) => this.outage(error));
+    this.client?.on('ready', () => this.recovered());
+  }
+
+  /**
+   * ioredis reconnects by itself and emits an error per failed attempt: log the outage once
+   * (what degrades is in docs/adr/0021-failure-behaviour.md), and the recovery.
+   */
+  private outage(error: Error): void {
+    if (this.down) return;
+    this.down = true;
+    this.logger.warn(
+      `Redis is unreachable (${error.message}): limits count per instance, sign-in answers 503, live events pause`,
+    );
+  }
+
+  private recovered(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.logger.log('Redis is reachable again');
   }
 
   async onApplicationShutdown(): Promise<void> {
