@@ -44,6 +44,9 @@ export class IntakeIoAdapter extends IoAdapter {
         enableOfflineQueue: true,
         maxRetriesPerRequest: null,
       });
+      // Without a listener ioredis prints every failed reconnect as an unhandled error; the
+      // outage itself is logged once by RedisConnection, whose client sees the same Redis.
+      this.subscriber.on('error', () => undefined);
       server.adapter(
         createAdapter(redis.client, this.subscriber, { key: socketIoKey(redis.keyPrefix) }),
       );
