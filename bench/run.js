@@ -1,21 +1,37 @@
 #!/usr/bin/env node
 // `npm run bench`: load-tests the real Intake api against a bare node:http + pg baseline
 // (bench/baseline-server.js) in the same run, on the same PostgreSQL, in a throwaway
-// schema. Writes bench/results/*.json and prints one line per benchmark. See bench/README.md.
+// schema, and its live dashboard channel against bare socket.io + Redis (bench/realtime.js).
+// Writes bench/results/*.json and prints one line per benchmark. See bench/README.md.
 'use strict';
 const autocannon = require('autocannon');
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const { createHash, randomBytes } = require('node:crypto');
 const http = require('node:http');
 const { mkdirSync, writeFileSync } = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
 const { join } = require('node:path');
 const { Client } = require('pg');
 const { Webhook } = require('standardwebhooks');
+const { realtimeBench, realtimeReport } = require('./realtime');
+const {
+  CONTACT_SCHEMA,
+  assertRunning,
+  call,
+  children,
+  freePort,
+  paced,
+  percentile,
+  ratio,
+  root,
+  rps,
+  startChild,
+  stopChild,
+  uniqueSubmission,
+  waitReady,
+} = require('./support');
 
-const root = join(__dirname, '..');
 const resultsDir = join(__dirname, 'results');
 const LOAD = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 20),
@@ -39,10 +55,10 @@ const PIPELINE = {
   // A batch (or the stream's last webhook) that takes longer fails the run.
   timeoutMs: 180_000,
 };
-// Which benchmarks to run: a comma-separated subset of readyz, api-keys, ingest, pipeline
-// (default all).
+// Which benchmarks to run: a comma-separated subset of readyz, api-keys, ingest, pipeline,
+// realtime (default all).
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'readyz,api-keys,ingest,pipeline')
+  (process.env.BENCH_ONLY ?? 'readyz,api-keys,ingest,pipeline,realtime')
     .split(',')
     .map((name) => name.trim()),
 );
@@ -58,62 +74,8 @@ const databaseUrl = new URL(
 databaseUrl.searchParams.delete('schema');
 const schema = `bench_${randomBytes(4).toString('hex')}`;
 
-const children = [];
 let admin;
 let schemaCreated = false;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** Starts a server as a child; keeps its output tail to show if the bench fails. */
-function startChild(name, args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    // A minimal environment, so a REDIS_URL or NODE_ENV in the caller's shell cannot change what is measured.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.name = name;
-  child.output = '';
-  const keep = (chunk) => (child.output = (child.output + chunk).slice(-8000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  children.push(child);
-  return child;
-}
-
-async function waitReady(child, url, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`${child.name} exited with code ${child.exitCode}:\n${child.output}`);
-    const status = await fetch(url).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${child.name} not ready at ${url} after ${timeoutMs} ms:\n${child.output}`);
-}
-
-async function call(url, { method = 'GET', body, headers = {} } = {}) {
-  const response = await fetch(url, {
-    method,
-    headers: body ? { 'content-type': 'application/json', ...headers } : headers,
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(json)}`);
-  return { response, json };
-}
 
 /** Signs up over HTTP and creates 5 API keys, so the list has realistic rows to return. */
 async function seedUser(appUrl) {
@@ -177,17 +139,6 @@ async function load(url, headers) {
 // Ingest: POST a valid 3-field JSON submission to a form's public endpoint.
 // ---------------------------------------------------------------------------------------
 
-const CONTACT_SCHEMA = {
-  fields: [
-    { name: 'email', type: 'email', rules: [{ op: 'required' }] },
-    { name: 'name', type: 'string', rules: [{ op: 'max_length', value: 100 }] },
-    {
-      name: 'message',
-      type: 'string',
-      rules: [{ op: 'required' }, { op: 'max_length', value: 2000 }],
-    },
-  ],
-};
 const SUBMISSION = JSON.stringify({
   email: 'ada@example.com',
   name: 'Ada Lovelace',
@@ -398,9 +349,6 @@ function gitCommit() {
   }
 }
 
-const ratio = (a, b) => Math.round((a / b) * 100) / 100;
-const rps = (n) => n.toLocaleString('en-US');
-
 function line(name, intake, baseline) {
   return (
     `${name}: intake ${rps(intake.requests_per_sec)} req/s vs baseline ${rps(baseline.requests_per_sec)} req/s ` +
@@ -426,11 +374,10 @@ async function main() {
   const secretKey = randomBytes(32).toString('base64');
   const profile = (name) =>
     CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, name)}`] : [];
-  const app = startChild('intake api', [...profile('api'), 'dist/apps/api/src/main.js'], {
+  // Also the realtime benchmark's api instances', with their own port, Redis and PUBLIC_URL.
+  const apiEnv = {
     DATABASE_URL: appDatabaseUrl.toString(),
-    MIGRATE_ON_BOOT: 'true',
     HOST: '127.0.0.1',
-    PORT: String(appPort),
     LOG_LEVEL: 'warn',
     SECRET_KEY: secretKey,
     // Processing is the worker processes' job (the pipeline benchmark starts them).
@@ -441,6 +388,11 @@ async function main() {
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: unlimited,
     API_KEY_RATE_LIMIT_PER_MINUTE: unlimited,
     SHUTDOWN_GRACE_MS: '1000',
+  };
+  const app = startChild('intake api', [...profile('api'), 'dist/apps/api/src/main.js'], {
+    ...apiEnv,
+    MIGRATE_ON_BOOT: 'true',
+    PORT: String(appPort),
   });
   await waitReady(app, `${appUrl}/readyz`);
   const seeded = await seedUser(appUrl);
@@ -525,15 +477,21 @@ async function main() {
         baseline: await ingestLoad(variant.baseline),
       };
     }
+    // Ingest measures acceptance only: its jobs are never processed. Left queued,
+    // they would sit ahead of the later benchmarks' submissions (jobs are claimed oldest
+    // first) and the workers would spend minutes on them.
+    await admin.query(`DELETE FROM "${schema}".submission_jobs`);
   }
 
-  const pipeline = ONLY.has('pipeline')
-    ? await pipelineBench(appUrl, seeded, {
-        DATABASE_URL: appDatabaseUrl.toString(),
-        SECRET_KEY: secretKey,
-        ALLOW_PRIVATE_DESTINATIONS: 'true',
-        LOG_LEVEL: 'warn',
-      })
+  const workerEnv = {
+    DATABASE_URL: appDatabaseUrl.toString(),
+    SECRET_KEY: secretKey,
+    ALLOW_PRIVATE_DESTINATIONS: 'true',
+    LOG_LEVEL: 'warn',
+  };
+  const pipeline = ONLY.has('pipeline') ? await pipelineBench(appUrl, seeded, workerEnv) : null;
+  const realtime = ONLY.has('realtime')
+    ? await realtimeBench({ appUrl, seeded, apiEnv, workerEnv, namespace: schema })
     : null;
 
   const context = {
@@ -685,19 +643,11 @@ async function main() {
         `p50 ${latency.p50_ms} / p99 ${latency.p99_ms} / max ${latency.max_ms} ms over ${latency.submissions} submissions\n`,
     );
   }
-}
-
-/** Stops a child gracefully (SIGTERM), or kills it after 10 s. */
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  if (realtime) {
+    const report = realtimeReport(realtime, context);
+    write('realtime', report.result);
+    process.stdout.write(`${report.line}\n`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -816,13 +766,6 @@ async function pipelineBench(appUrl, { sessionCookie, csrf }, workerEnv) {
     receiver.secrets.set(path, destination.secret);
     return { id: json.form.id, url: `${appUrl}${new URL(json.form.endpoint).pathname}` };
   };
-  let sequence = 0;
-  const submissionBody = () =>
-    JSON.stringify({
-      email: `ada-${++sequence}@example.com`,
-      name: 'Ada Lovelace',
-      message: `Hello! Message ${sequence}: I would like to know more about your analytical engine.`,
-    });
   const workers = [];
   const startWorkers = (count) => {
     for (let i = 0; i < count; i++)
@@ -831,13 +774,8 @@ async function pipelineBench(appUrl, { sessionCookie, csrf }, workerEnv) {
       );
   };
   const stopWorkers = async () => {
-    await Promise.all(workers.map(stopChild));
+    await Promise.all(workers.map((worker) => stopChild(worker)));
     workers.length = 0;
-  };
-  const checkWorkers = () => {
-    const dead = workers.find((w) => w.exitCode !== null || w.signalCode !== null);
-    if (dead)
-      throw new Error(`${dead.name} exited (${dead.exitCode ?? dead.signalCode}):\n${dead.output}`);
   };
   /** Every submission completed, exactly one delivery each and all delivered. */
   const finished = (counts, expected) =>
@@ -856,7 +794,7 @@ async function pipelineBench(appUrl, { sessionCookie, csrf }, workerEnv) {
         headers: { 'content-type': 'application/json' },
         connections: PIPELINE.ingestConnections,
         amount: PIPELINE.submissions,
-        requests: [{ setupRequest: (request) => ({ ...request, body: submissionBody() }) }],
+        requests: [{ setupRequest: (request) => ({ ...request, body: uniqueSubmission() }) }],
       });
       const accepted = result.statusCodeStats['201']?.count ?? 0;
       const stored = await pipelineCounts(form.id);
@@ -874,7 +812,7 @@ async function pipelineBench(appUrl, { sessionCookie, csrf }, workerEnv) {
       let processedAt = null;
       let counts;
       for (;;) {
-        checkWorkers();
+        assertRunning(workers);
         counts = await pipelineCounts(form.id);
         const now = performance.now();
         // The clock starts at the first claim, so the workers' boot is not counted.
@@ -907,33 +845,25 @@ async function pipelineBench(appUrl, { sessionCookie, csrf }, workerEnv) {
     const form = await newForm();
     const total = PIPELINE.paceRate * PIPELINE.paceSeconds;
     const acknowledged = new Map();
-    const start = performance.now();
-    const posts = [];
-    for (let i = 0; i < total; i++) {
-      const due = start + (i * 1000) / PIPELINE.paceRate;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
-      posts.push(
-        fetch(form.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: submissionBody(),
-        }).then(async (response) => {
-          const at = performance.now();
-          const json = await response.json();
-          if (response.status !== 201)
-            throw new Error(`latency stream: ${response.status} ${JSON.stringify(json)}`);
-          acknowledged.set(json.id, at);
-        }),
-      );
-    }
-    await Promise.all(posts);
-    const sent = performance.now() - start;
+    const sent = await paced(PIPELINE.paceRate, total, () =>
+      fetch(form.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: uniqueSubmission(),
+      }).then(async (response) => {
+        const at = performance.now();
+        const json = await response.json();
+        if (response.status !== 201)
+          throw new Error(`latency stream: ${response.status} ${JSON.stringify(json)}`);
+        acknowledged.set(json.id, at);
+      }),
+    );
     const deadline = Date.now() + PIPELINE.timeoutMs;
     // Until every webhook arrived and every delivery is recorded as delivered (the worker
     // records the outcome just after the receiver's answer).
     let counts;
     for (;;) {
-      checkWorkers();
+      assertRunning(workers);
       counts = await pipelineCounts(form.id);
       const arrived = [...acknowledged.keys()].every((id) => receiver.firstSeen.has(id));
       if (arrived && finished(counts, total)) break;
@@ -944,18 +874,15 @@ async function pipelineBench(appUrl, { sessionCookie, csrf }, workerEnv) {
     const latencies = [...acknowledged]
       .map(([id, at]) => receiver.firstSeen.get(id) - at)
       .sort((a, b) => a - b);
-    const percentile = (p) =>
-      Math.round(
-        latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)],
-      );
+    const at = (p) => Math.round(percentile(latencies, p));
     const latency = {
       workers: 2,
       rate_per_sec: PIPELINE.paceRate,
       submissions: total,
-      sent_in_s: Math.round(sent / 10) / 100,
-      p50_ms: percentile(50),
-      p90_ms: percentile(90),
-      p99_ms: percentile(99),
+      sent_in_s: Math.round(sent * 100) / 100,
+      p50_ms: at(50),
+      p90_ms: at(90),
+      p99_ms: at(99),
       max_ms: Math.round(latencies[latencies.length - 1]),
       min_ms: Math.round(latencies[0]),
       spam: counts.spam,
@@ -987,20 +914,7 @@ async function pipelineBench(appUrl, { sessionCookie, csrf }, workerEnv) {
 
 /** Stops the servers, then drops the schema (their pools must be gone for DROP to not wait). */
 async function cleanup() {
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-          child.once('exit', () => {
-            clearTimeout(force);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(children.map((child) => stopChild(child, 5000)));
   if (admin) {
     if (schemaCreated)
       await admin
