@@ -194,7 +194,7 @@ describe('dashboard form editor and export', () => {
     }
     const page = await owner.agent.get(`/forms/${form.id}?search=needle`).expect(200);
     expect(page.text).toContain(
-      `href="/forms/${form.id}/export?format=csv&amp;filter=inbox&amp;search=needle"`,
+      `href="/forms/${form.id}/export?search=needle&amp;format=csv&amp;filter=inbox"`,
     );
     const csv = await owner.agent
       .get(`/forms/${form.id}/export?format=csv&filter=inbox`)

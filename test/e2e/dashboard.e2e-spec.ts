@@ -351,6 +351,26 @@ describe('dashboard pages', () => {
       expect(empty.match(/class="submission"/g)).toHaveLength(20);
       const spam = (await page(`/forms/${target.id}?filter=spam`, mine.agent).expect(200)).text;
       expect(spam).toContain('No submissions here yet.');
+      // The API's status filters, kept by the tabs, the pages and the export.
+      const pending = (
+        await page(`/forms/${target.id}?processing_status=pending`, mine.agent).expect(200)
+      ).text;
+      expect(pending.match(/class="submission"/g)).toHaveLength(20);
+      expect(pending).toContain('data-live-insert="false"');
+      expect(pending).toContain('<option value="pending" selected>');
+      expect(pending).toContain(`href="/forms/${target.id}?processing_status=pending&amp;page=2"`);
+      expect(pending).toContain(
+        `href="/forms/${target.id}?filter=spam&amp;processing_status=pending"`,
+      );
+      expect(pending).toContain('processing_status=pending&amp;format=csv');
+      const replied = (
+        await page(
+          `/forms/${target.id}?reply_status=delivered&processing_status=`,
+          mine.agent,
+        ).expect(200)
+      ).text;
+      expect(replied).toContain('No submission matches.');
+      await page(`/forms/${target.id}?reply_status=%3Cscript%3E`, mine.agent).expect(400);
       await page(`/forms/${target.id}?filter=nonsense`, mine.agent).expect(400);
       await page(`/forms/${target.id}?search=${'x'.repeat(201)}`, mine.agent).expect(400);
       await page(`/forms/${target.id}?page=0`, mine.agent).expect(400);

@@ -12,7 +12,7 @@ import {
 } from '@intake/auth';
 import { paginationQuery, uuidParam } from '@intake/common';
 import { FormsService } from '@intake/forms';
-import { SubmissionsService } from '@intake/submissions';
+import { submissionFilters, SubmissionsService } from '@intake/submissions';
 import { DashboardPage } from '../dashboard-page.decorator';
 import { PAGES } from '../dashboard-paths';
 import { sendPage } from '../page';
@@ -22,7 +22,6 @@ import { formSnippets } from '../snippets';
 import { Viewers } from '../viewers';
 import { FormPageView } from '../views/form.view';
 import { FormsListView } from '../views/forms-list.view';
-import { SUBMISSION_FILTERS } from '../views/submission-row';
 
 const formId = uuidParam('Form');
 const PAGE_SIZE = 20;
@@ -50,8 +49,7 @@ const formPageQuery = pageQuery(
   paginationQuery(1_000_000)
     .pick({ page: true })
     .extend({
-      filter: z.enum(SUBMISSION_FILTERS).default('inbox'),
-      search: z.string().trim().min(1).max(200).optional(),
+      ...submissionFilters.shape,
       notice: z
         .enum(Object.keys(FORM_NOTICES) as [FormNotice])
         .optional()
@@ -96,13 +94,12 @@ export class FormsPagesController {
     @Query() query: unknown,
     @Res() response: Response,
   ): Promise<void> {
-    const { page, filter, search, notice } = queryInput(formPageQuery, query);
+    const { page, notice, ...filters } = queryInput(formPageQuery, query);
     const form = await this.forms.get(session.userId, id);
     const { data, meta } = await this.submissions.list(session.userId, id, {
       page,
       page_size: PAGE_SIZE,
-      filter,
-      search,
+      ...filters,
       sort_by: 'created_at',
       sort_order: 'desc',
     });
@@ -116,7 +113,7 @@ export class FormsPagesController {
         snippets: formSnippets(form),
         submissions: data,
         meta,
-        list: { filter, search, page },
+        list: { ...filters, page },
         notice: notice ? FORM_NOTICES[notice] : null,
       }),
     );

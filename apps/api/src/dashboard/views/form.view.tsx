@@ -1,17 +1,21 @@
 import type { PageMeta } from '@intake/common';
 import type { FormOutput } from '@intake/forms';
-import type { SubmissionOutput } from '@intake/submissions';
+import {
+  submissionFilters,
+  type SubmissionFilters,
+  type SubmissionOutput,
+} from '@intake/submissions';
 import { PAGES } from '../dashboard-paths';
 import type { FormSnippets } from '../snippets';
 import { CopyBlock, Notice, Pagination, PostButton } from './components';
 import { Layout, type Viewer } from './layout';
 import { SubmissionRow, type SubmissionFilter } from './submission-row';
 
-export interface SubmissionsListState {
-  filter: SubmissionFilter;
-  search?: string;
-  page: number;
-}
+/** What the list shows: the API's filters (tab, search, statuses) and the page. */
+export type SubmissionsListState = SubmissionFilters & { page: number };
+
+const REPLY_STATUSES = submissionFilters.shape.reply_status.unwrap().options;
+const PROCESSING_STATUSES = submissionFilters.shape.processing_status.unwrap().options;
 
 interface FormPageProps {
   viewer: Viewer;
@@ -29,20 +33,28 @@ const FILTERS: { filter: SubmissionFilter; label: string }[] = [
   { filter: 'all', label: 'All' },
 ];
 
-/** The form page's own URL with other list settings. */
-export function listHref(formId: string, list: Partial<SubmissionsListState>): string {
+/** The list's settings as query parameters, defaults left out. */
+function listQuery(list: Partial<SubmissionsListState>): URLSearchParams {
   const query = new URLSearchParams();
   if (list.filter && list.filter !== 'inbox') query.set('filter', list.filter);
   if (list.search) query.set('search', list.search);
+  if (list.reply_status) query.set('reply_status', list.reply_status);
+  if (list.processing_status) query.set('processing_status', list.processing_status);
   if (list.page && list.page > 1) query.set('page', String(list.page));
-  const text = query.toString();
+  return query;
+}
+
+/** The form page's own URL with other list settings. */
+export function listHref(formId: string, list: Partial<SubmissionsListState>): string {
+  const text = listQuery(list).toString();
   return text ? `${PAGES.form(formId)}?${text}` : PAGES.form(formId);
 }
 
-/** The export of what the list shows (same filter and search, every page). */
+/** The export of what the list shows (same filters, every page). */
 function exportHref(formId: string, format: 'csv' | 'ndjson', list: SubmissionsListState): string {
-  const query = new URLSearchParams({ format, filter: list.filter });
-  if (list.search) query.set('search', list.search);
+  const query = listQuery({ ...list, page: 1 });
+  query.set('format', format);
+  query.set('filter', list.filter);
   return `${PAGES.form(formId)}/export?${query.toString()}`;
 }
 
@@ -56,8 +68,9 @@ export function FormPageView({
   list,
   notice,
 }: FormPageProps) {
-  // New rows are inserted live only where they belong: the first page, unsearched.
-  const insertsLive = list.page === 1 && !list.search;
+  const narrowed = Boolean(list.search || list.reply_status || list.processing_status);
+  // New rows are inserted live only where they surely belong: the first page, unfiltered.
+  const insertsLive = list.page === 1 && !narrowed;
   return (
     <Layout title={form.name} viewer={viewer} section="forms" live>
       <div class="page-heading">
@@ -107,7 +120,7 @@ export function FormPageView({
         <nav class="tabs" aria-label="Which submissions">
           {FILTERS.map(({ filter, label }) => (
             <a
-              href={listHref(form.id, { filter, search: list.search })}
+              href={listHref(form.id, { ...list, filter, page: 1 })}
               aria-current={filter === list.filter ? 'page' : undefined}
             >
               {label}
@@ -118,6 +131,24 @@ export function FormPageView({
           {list.filter !== 'inbox' && <input type="hidden" name="filter" value={list.filter} />}
           <label for="search">Search submissions</label>
           <input id="search" name="search" type="search" value={list.search} maxLength={200} />
+          <label for="reply-status">Reply</label>
+          <select id="reply-status" name="reply_status">
+            <option value="">any</option>
+            {REPLY_STATUSES.map((status) => (
+              <option value={status} selected={status === list.reply_status}>
+                {status.replaceAll('_', ' ')}
+              </option>
+            ))}
+          </select>
+          <label for="processing-status">Processing</label>
+          <select id="processing-status" name="processing_status">
+            <option value="">any</option>
+            {PROCESSING_STATUSES.map((status) => (
+              <option value={status} selected={status === list.processing_status}>
+                {status}
+              </option>
+            ))}
+          </select>
           <button type="submit" class="button secondary">
             Search
           </button>
@@ -129,7 +160,7 @@ export function FormPageView({
             : list.filter === 'spam'
               ? 'spam'
               : 'all submissions'}
-          {list.search ? ' matching the search' : ''}:{' '}
+          {narrowed ? ' matching the search' : ''}:{' '}
           <a href={exportHref(form.id, 'csv', list)} download>
             CSV
           </a>{' '}
@@ -140,7 +171,7 @@ export function FormPageView({
         </p>
         <p id="live-status" class="live-status" role="status" aria-live="polite" hidden />
         <p id="no-submissions" class="empty" hidden={submissions.length > 0}>
-          {list.search ? 'No submission matches.' : 'No submissions here yet.'}
+          {narrowed ? 'No submission matches.' : 'No submissions here yet.'}
         </p>
         <ol
           id="submissions"
