@@ -51,9 +51,6 @@ const PUBLIC: Record<string, string> = {
   'GET /api/{opaque}/f/{slug}/thanks': 'the thank-you page after a plain HTML form post',
   'GET /api/openapi.json': 'this document',
   'GET /api/docs': 'this document as a page',
-  'POST /mcp':
-    'takes only its own OAuth access tokens (McpBearerGuard), which `security` does not ' +
-    'describe: mcp-resource-server.e2e-spec.ts checks them',
   'GET /mcp': 'answers 405 to everyone (stateless MCP server: no stream)',
   'DELETE /mcp': 'answers 405 to everyone (stateless MCP server: no session)',
   'GET /.well-known/oauth-protected-resource/mcp': 'OAuth resource metadata (RFC 9728)',
@@ -68,7 +65,9 @@ type Access =
   /** `[{}, {submissionToken}]`: anyone for public forms, a submission token for private ones. */
   | { kind: 'submission_token' }
   | { kind: 'api_key'; scopes: ApiScope[] }
-  | { kind: 'session'; csrf: boolean };
+  | { kind: 'session'; csrf: boolean }
+  /** `/mcp`: its own OAuth access tokens only (their scopes: mcp-resource-server.e2e-spec.ts). */
+  | { kind: 'oauth' };
 
 interface Operation {
   /** `METHOD /path/{template}`. */
@@ -136,6 +135,7 @@ function accessOf(name: string, operation: OpenApiOperation): Access | string {
     if (!isEqualJson(scopes, operation['x-scopes'])) return 'x-scopes differs from security';
     return { kind: 'api_key', scopes };
   }
+  if (others.length === 0 && schemes === 'mcpOAuth') return { kind: 'oauth' };
   if (others.length === 0 && (schemes === 'sessionCookie' || schemes === 'csrfToken+sessionCookie'))
     return { kind: 'session', csrf: schemes !== 'sessionCookie' };
   return `security ${JSON.stringify(security)} is not one the matrix knows`;
@@ -226,6 +226,8 @@ describe('authorization matrix', () => {
     body?: Record<string, unknown>,
   ): request.Test {
     const pending = request(test.url)[operation.method](pathOf(operation.template, a));
+    // /mcp checks Host against PUBLIC_URL (DNS rebinding) before any credential.
+    if (operation.access.kind === 'oauth') pending.set('Host', new URL(test.config.publicUrl).host);
     if (credential.kind === 'bearer') pending.set('Authorization', `Bearer ${credential.secret}`);
     if (credential.kind === 'cookie') {
       pending.set('Cookie', credential.cookie);
@@ -293,6 +295,7 @@ describe('authorization matrix', () => {
     expect(ofKind('api_key').length).toBeGreaterThan(20);
     expect(ofKind('session').length).toBeGreaterThan(20);
     expect(ofKind('submission_token')).toHaveLength(1);
+    expect(ofKind('oauth').map((operation) => operation.name)).toEqual(['POST /mcp']);
     // Another tenant's call must reach the lookup: every such operation has a valid body.
     const unsendable = operations.filter(
       (operation) =>
@@ -325,6 +328,19 @@ describe('authorization matrix', () => {
         send: () => call(operation, bearerOf(a.owner)),
         expected: { status: 401, code: 'unauthorized' },
       })),
+      // /mcp takes its OAuth access tokens, neither the owner's API key nor their cookie.
+      ...ofKind('oauth').flatMap((operation) => [
+        {
+          operation,
+          send: () => call(operation, bearerOf(a.owner)),
+          expected: { status: 401, code: 'invalid_token' },
+        },
+        {
+          operation,
+          send: () => call(operation, cookieOf(a.owner)),
+          expected: { status: 401, code: 'unauthorized' },
+        },
+      ]),
       // A private form's endpoint takes its submission token, not the owner's key or cookie.
       ...ofKind('submission_token').flatMap((operation) => [
         {

@@ -1,4 +1,4 @@
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { importEsm } from '@intake/common';
 import { AppModule } from '../../apps/api/src/app.module';
 import { DASHBOARD_PAGE } from '../../apps/api/src/dashboard/dashboard-page.decorator';
 import { isDashboardPath } from '../../apps/api/src/dashboard/dashboard-paths';
+import { McpBearerGuard } from '../../apps/api/src/mcp/mcp-bearer.guard';
 import { renderOpenApiHtml } from '../../apps/api/src/openapi/openapi-html';
 import {
   buildOpenApiDocument,
@@ -51,7 +52,10 @@ function expressRoutes(test: TestApp): Route[] {
  * What the controllers declare: path, method and auth policy from Nest's metadata, and
  * whether it is a dashboard page (`@DashboardPage()`: HTML for people, not the HTTP API).
  */
-function declaredRoutes(test: TestApp): (Route & { policy: AuthPolicy; page: boolean })[] {
+/** `oauth`: the route is public to the AuthGuard and guarded by McpBearerGuard instead. */
+function declaredRoutes(
+  test: TestApp,
+): (Route & { policy: AuthPolicy; page: boolean; oauth: boolean })[] {
   const controllers = (AppModule.register(test.config).controllers ?? []) as Type[];
   return controllers.flatMap((controller) => {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
@@ -65,7 +69,9 @@ function declaredRoutes(test: TestApp): (Route & { policy: AuthPolicy; page: boo
       const path = `/${[base, sub].join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
       const policy = (Reflect.getMetadata(AUTH_POLICY, handler) ??
         Reflect.getMetadata(AUTH_POLICY, controller)) as AuthPolicy;
-      return [{ method: RequestMethod[method].toLowerCase(), path, policy, page }];
+      const guards = (Reflect.getMetadata(GUARDS_METADATA, handler) ?? []) as unknown[];
+      const oauth = guards.includes(McpBearerGuard);
+      return [{ method: RequestMethod[method].toLowerCase(), path, policy, page, oauth }];
     });
   });
 }
@@ -181,10 +187,12 @@ describe('OpenAPI document', () => {
                   ? { sessionCookie: [] }
                   : { sessionCookie: [], csrfToken: [] },
               ]
-            : // Public routes: none, except the form's POST, which private forms guard with a token.
-              route.method === 'post' && route.path.includes('/f/')
-              ? [{}, { submissionToken: [] }]
-              : [];
+            : route.oauth
+              ? [{ mcpOAuth: [] }]
+              : // Public routes: none, except the form's POST, which private forms guard with a token.
+                route.method === 'post' && route.path.includes('/f/')
+                ? [{}, { submissionToken: [] }]
+                : [];
       expect({ route: key(route), security: operation.security }).toEqual({
         route: key(route),
         security: expected,

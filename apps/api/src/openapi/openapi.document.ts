@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from '@intake/common';
+import { OAUTH_SCOPE_DESCRIPTIONS } from '@intake/oauth';
 import {
   componentSchemas,
   queryParameters,
@@ -93,6 +94,21 @@ const SECURITY_SCHEMES: Record<string, JsonSchema> = {
       'With the session cookie, on every unsafe method (POST, PUT, PATCH, DELETE): the token ' +
       'from `GET /auth/csrf` (also returned by sign-up and login). Missing or wrong: 403.',
   },
+  mcpOAuth: {
+    type: 'oauth2',
+    description:
+      'For `/mcp` only: an access token from Intake’s own authorization server, bound to the ' +
+      '`/mcp` resource (RFC 8707), with PKCE S256. Clients discover it from ' +
+      '`/.well-known/oauth-protected-resource/mcp`; see README, "Connecting AI clients".',
+    flows: {
+      authorizationCode: {
+        authorizationUrl: '/oauth/authorize',
+        tokenUrl: '/oauth/token',
+        refreshUrl: '/oauth/token',
+        scopes: OAUTH_SCOPE_DESCRIPTIONS,
+      },
+    },
+  },
   submissionToken: {
     type: 'http',
     scheme: 'bearer',
@@ -140,6 +156,8 @@ function securityOf(route: RouteDoc): Record<string, string[]>[] {
       return [{ apiKey: route.auth.scopes }];
     case 'submission_token':
       return [{}, { submissionToken: [] }];
+    case 'oauth':
+      return [{ mcpOAuth: [] }];
   }
 }
 
@@ -164,13 +182,15 @@ function authText(route: RouteDoc): string {
         .join(', ')}.`;
     case 'submission_token':
       return 'None for public forms; `Authorization: Bearer ik_sub_...` for private forms.';
+    case 'oauth':
+      return 'An OAuth access token for `/mcp` (`mcpOAuth`); never a cookie or an API key.';
   }
 }
 
 /** Every error a route can answer: its own, plus those its auth, body, query and path imply. */
 export function errorsOf(route: RouteDoc): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.errors ?? []);
-  if (route.auth.kind === 'api_key') {
+  if (route.auth.kind === 'api_key' || route.auth.kind === 'oauth') {
     codes.add('unauthorized').add('invalid_token').add('insufficient_scope');
   }
   if (route.auth.kind === 'session') {

@@ -10,13 +10,18 @@ import type { JsonSchema, QUERIES } from './openapi.schemas';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
 
-/** How the route authenticates: mirrors `@Public()`, `@SessionAuth()`, `@ApiKeyAuth(...)`. */
+/**
+ * How the route authenticates: mirrors `@Public()`, `@SessionAuth()`, `@ApiKeyAuth(...)`, and
+ * `/mcp`'s McpBearerGuard.
+ */
 export type RouteAuth =
   | { kind: 'public'; sameOrigin?: boolean }
   | { kind: 'session'; recentAuth?: boolean }
   | { kind: 'api_key'; scopes: ApiScope[] }
   /** Public form endpoints: anyone, plus a submission token for private forms. */
-  | { kind: 'submission_token' };
+  | { kind: 'submission_token' }
+  /** `/mcp`: an access token of Intake's own OAuth server for that resource (McpBearerGuard). */
+  | { kind: 'oauth' };
 
 export interface SuccessResponse {
   description: string;

@@ -73,7 +73,7 @@ export const MCP_ROUTES: RouteDoc[] = [
       'scopes: `tools/list`. Scopes: ' +
       OAUTH_SCOPES.map((scope) => `\`${scope}\``).join(', ') +
       '.',
-    auth: { kind: 'public' },
+    auth: { kind: 'oauth' },
     throttled: false,
     body: { content: json({ oneOf: [jsonRpc, arrayOf(jsonRpc)] }), required: true },
     responses: {
@@ -88,7 +88,7 @@ export const MCP_ROUTES: RouteDoc[] = [
         content: json(jsonRpc),
       },
     },
-    errors: ['unauthorized', 'invalid_token', 'forbidden', 'insufficient_scope', 'rate_limited'],
+    errors: ['forbidden', 'rate_limited'],
   },
   {
     method: 'get',
