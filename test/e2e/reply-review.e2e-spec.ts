@@ -1,3 +1,4 @@
+import { DeferredMail } from '@intake/auth';
 import { signUp, type SignedInUser } from '../support/accounts';
 import { startAiTestApp, type AiTestApp } from '../support/ai-test-app';
 import type { CreatedForm } from '../support/forms';
@@ -10,6 +11,8 @@ describe('reviewing and sending smart replies', () => {
   beforeAll(async () => {
     ai = await startAiTestApp();
     stranger = await signUp(ai.test);
+    // Its verification mail goes out after the answer: let it land before tests count mail.
+    await ai.test.app.get(DeferredMail).settled();
   });
   afterAll(() => ai.close());
   beforeEach(() => ai.reset());
