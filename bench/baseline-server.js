@@ -4,7 +4,8 @@
 // validation, Prisma). Started by bench/run.js; not meant to be exposed anywhere.
 //
 // Env: BASELINE_DATABASE_URL (no ?schema=), BENCH_SCHEMA, PORT.
-// Routes: GET /readyz, GET /api-keys{,-rls,-tx}, POST /ingest/<form version id>.
+// Routes: GET /readyz, GET /api-keys{,-rls,-tx}, POST /ingest/<form version id>,
+// GET /submissions/<form id>.
 'use strict';
 const { createHash, timingSafeEqual } = require('node:crypto');
 const { readdirSync } = require('node:fs');
@@ -12,6 +13,7 @@ const http = require('node:http');
 const { join } = require('node:path');
 const { Pool } = require('pg');
 const { v7: uuidv7 } = require('uuid');
+const { countSql, pageIdsSql, submissionsWhere } = require('./submissions-sql');
 
 const schema = process.env.BENCH_SCHEMA;
 if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema ?? ''))
@@ -77,13 +79,16 @@ const RLS_CONTEXT_SQL = `SELECT set_config('role', 'intake_app', true), set_conf
 // /api-keys-tx minus /api-keys-rls isolates the policies from the transaction's cost.
 const TX_ONLY_SQL = `SELECT set_config('intake.user_id', $1, true)`;
 
-/** One transaction with the owner id set transaction-locally, as PrismaService.asOwner. */
-async function inTransaction(contextSql, userId, sql, params) {
+/**
+ * One transaction with the owner id set transaction-locally, as PrismaService.asOwner:
+ * `work(client)` runs its queries inside it.
+ */
+async function inTransaction(contextSql, userId, work) {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query(contextSql, [userId]);
-    const result = await client.query(sql, params);
+    const result = await work(client);
     await client.query('COMMIT');
     client.release();
     return result;
@@ -240,11 +245,107 @@ async function ingest(request, response, versionId) {
   return send(response, 201, { id, data, created_at: rows[0].created_at.toISOString() });
 }
 
+// ---------------------------------------------------------------------------------------
+// GET /submissions/<form id>?filter=&processing_status=&search=&page=&page_size=: the bearer
+// API's listing (GET /api/forms/{id}/submissions) with the app's queries: the key by the
+// SHA-256 of its secret (system context, as ApiKeysRepository.findBySecretHash), the form
+// with its current version in one owner transaction (FormsService.find), then in another the
+// page's ids, the count and the rows (SubmissionsRepository.page).
+// ---------------------------------------------------------------------------------------
+
+async function apiKeyOwner(request, scope) {
+  const [scheme, secret] = (request.headers.authorization ?? '').split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !secret) return null;
+  const { rows } = await pool.query(
+    `SELECT user_id, scopes FROM api_keys
+      WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    [sha256(secret)],
+  );
+  return rows[0]?.scopes.includes(scope) ? rows[0].user_id : null;
+}
+
+const FORM_SQL = `SELECT f.*, v.id AS version_id, v.version, v.fields_schema
+  FROM forms f LEFT JOIN LATERAL (
+    SELECT * FROM form_versions WHERE form_id = f.id ORDER BY version DESC LIMIT 1
+  ) v ON true
+  WHERE f.id = $1 AND f.user_id = $2`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const iso = (date) => date?.toISOString() ?? null;
+
+function toSubmissionOutput(row) {
+  return {
+    id: row.id,
+    form_version: row.form_version,
+    data: row.data,
+    processing_status: row.processing_status,
+    processing_reason: row.processing_reason,
+    spam: row.spam,
+    spam_confidence: row.spam_confidence,
+    spam_reason: row.spam_reason,
+    detected_language: row.detected_language,
+    translated_data: row.translated_data,
+    reply_status: row.reply_status,
+    reply_subject: row.reply_subject,
+    reply_content: row.reply_content,
+    replied_at: iso(row.replied_at),
+    metadata: row.metadata,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+async function listSubmissions(request, response, formId, query) {
+  const userId = await apiKeyOwner(request, 'submissions:read');
+  if (!userId) return send(response, 401, { error: 'unauthorized' });
+  if (!UUID.test(formId)) return send(response, 404, { error: 'form_not_found' });
+  const { rows: forms } = await inTransaction(RLS_CONTEXT_SQL, userId, (client) =>
+    client.query(FORM_SQL, [formId, userId]),
+  );
+  if (forms.length === 0) return send(response, 404, { error: 'form_not_found' });
+  const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
+  // listSubmissionsQuery: 20 by default, at most 50.
+  const pageSize = Math.min(50, Math.max(1, Number(query.get('page_size') ?? 20) || 20));
+  const { where, params } = submissionsWhere(userId, formId, query);
+  const [rows, total] = await inTransaction(RLS_CONTEXT_SQL, userId, async (client) => {
+    const { rows: ids } = await client.query(
+      pageIdsSql(where, pageSize, (page - 1) * pageSize),
+      params,
+    );
+    const {
+      rows: [count],
+    } = await client.query(countSql(where), params);
+    const { rows: loaded } = await client.query(
+      'SELECT * FROM submissions WHERE id = ANY($1::uuid[])',
+      [ids.map((row) => row.id)],
+    );
+    const byId = new Map(loaded.map((row) => [row.id, row]));
+    return [ids.map((row) => byId.get(row.id)).filter(Boolean), count.total];
+  });
+  return send(response, 200, {
+    data: rows.map(toSubmissionOutput),
+    meta: {
+      current_page: page,
+      total_pages: Math.ceil(total / pageSize),
+      total_count: total,
+      page_size: pageSize,
+    },
+  });
+}
+
 async function handle(request, response) {
   const path = request.url.split('?', 1)[0];
   if (request.method === 'POST' && path.startsWith('/ingest/'))
     return ingest(request, response, path.slice('/ingest/'.length));
   if (request.method !== 'GET') return send(response, 405, { error: 'method not allowed' });
+  if (path.startsWith('/submissions/'))
+    return listSubmissions(
+      request,
+      response,
+      path.slice('/submissions/'.length),
+      new URL(request.url, 'http://baseline').searchParams,
+    );
   if (path === '/readyz') {
     return (await ready())
       ? send(response, 200, { status: 'ready' })
@@ -260,8 +361,7 @@ async function handle(request, response) {
         : await inTransaction(
             path === '/api-keys-rls' ? RLS_CONTEXT_SQL : TX_ONLY_SQL,
             userId,
-            API_KEYS_SQL,
-            params,
+            (client) => client.query(API_KEYS_SQL, params),
           );
     return send(response, 200, { api_keys: rows.map(toOutput) });
   }

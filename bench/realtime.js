@@ -6,18 +6,17 @@
 const { performance } = require('node:perf_hooks');
 const Redis = require('ioredis');
 const {
-  CONTACT_SCHEMA,
   assertRunning,
-  call,
-  freePort,
+  createApiKey,
+  createForm,
   paced,
   percentile,
   ratio,
   rps,
   startChild,
+  startInstances,
   stopChild,
   uniqueSubmission,
-  waitReady,
 } = require('./support');
 
 const REALTIME = {
@@ -61,28 +60,6 @@ async function connectRedis(url) {
 async function deleteKeys(redis, prefix) {
   for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }))
     if (keys.length > 0) await redis.unlink(...keys);
-}
-
-/** A fresh public form, no per-IP quota, created over the bearer API as the other benchmarks. */
-async function createForm(appUrl, { sessionCookie, csrf }) {
-  const {
-    json: { secret },
-  } = await call(`${appUrl}/account/api-keys`, {
-    method: 'POST',
-    body: { name: 'bench realtime key', scopes: ['forms:write'] },
-    headers: { cookie: sessionCookie, 'x-csrf-token': csrf },
-  });
-  const { json } = await call(`${appUrl}/api/forms`, {
-    method: 'POST',
-    body: {
-      name: 'Bench realtime',
-      slug: 'bench-realtime',
-      fields_schema: CONTACT_SCHEMA,
-      ip_rate_limit: 0,
-    },
-    headers: { authorization: `Bearer ${secret}` },
-  });
-  return { path: new URL(json.form.endpoint).pathname };
 }
 
 /**
@@ -272,21 +249,6 @@ async function measure({ start, socketOptions, streams }) {
   }
 }
 
-/** Children named `name 1..n`, each on a free port with `env(port, urls)`; waits for /readyz. */
-async function startInstances(name, script, env) {
-  const ports = [];
-  for (let i = 0; i < REALTIME.instances; i++) ports.push(await freePort());
-  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
-  const group = ports.map((port, i) => startChild(`${name} ${i + 1}`, [script], env(port, urls)));
-  try {
-    await Promise.all(group.map((child, i) => waitReady(child, `${urls[i]}/readyz`)));
-  } catch (error) {
-    await Promise.all(group.map((child) => stopChild(child)));
-    throw error;
-  }
-  return { urls, group };
-}
-
 /**
  * `apiEnv` / `workerEnv`: the environment of the bench's api and workers (same database
  * schema and SECRET_KEY, so the seeded session opens on the new instances); `namespace`
@@ -297,10 +259,12 @@ async function realtimeBench({ appUrl, seeded, apiEnv, workerEnv, namespace }) {
   const prefix = `${namespace}:`;
   const redisEnv = { REDIS_URL: REALTIME.redisUrl, REDIS_KEY_PREFIX: prefix };
   try {
-    const form = await createForm(appUrl, seeded);
+    const apiKey = await createApiKey(appUrl, seeded, 'bench realtime key', ['forms:write']);
+    const form = await createForm(appUrl, apiKey, 'bench-realtime');
     const { intake } = await measure({
       start: async () => {
         const started = await startInstances(
+          REALTIME.instances,
           'intake api (realtime)',
           'dist/apps/api/src/main.js',
           (port, urls) => ({
@@ -335,11 +299,16 @@ async function realtimeBench({ appUrl, seeded, apiEnv, workerEnv, namespace }) {
     const owner = 'bench';
     const baseline = await measure({
       start: () =>
-        startInstances('realtime baseline', 'bench/realtime-baseline-server.js', (port) => ({
-          PORT: String(port),
-          REDIS_URL: REALTIME.redisUrl,
-          SOCKET_IO_KEY: `${prefix}baseline.socket.io`,
-        })),
+        startInstances(
+          REALTIME.instances,
+          'realtime baseline',
+          'bench/realtime-baseline-server.js',
+          (port) => ({
+            PORT: String(port),
+            REDIS_URL: REALTIME.redisUrl,
+            SOCKET_IO_KEY: `${prefix}baseline.socket.io`,
+          }),
+        ),
       socketOptions: () => ({ auth: { owner } }),
       streams: {
         server: {
