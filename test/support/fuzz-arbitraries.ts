@@ -168,7 +168,9 @@ export const queryString = (
   const value = fc.oneof(
     fc.constantFrom(...Object.values(parameters).flat()),
     fc.constantFrom('', '0', '-1', '1.5', ' 2', '1e309', '0x10', '9007199254740993', 'null'),
-    hostileString.filter((text) => text.length < 3_000),
+    // Encoded, at most 2,000 characters, so that 6 pairs stay under Node's 16 KiB header
+    // limit: past it Node itself answers 431 before the app sees the request.
+    hostileString.filter((text) => encode(text).length < 2_000),
   );
   const pair = fc.tuple(key, value).map(([name, text]) => `${encode(name)}=${encode(text)}`);
   // Malformed percent-escapes and separators, as sent raw.
