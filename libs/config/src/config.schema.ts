@@ -56,6 +56,7 @@ export const environmentSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** Bounds each statement, the wait for a pooled connection, and each transaction. */
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     DATA_DIR: z.string().min(1).default('./data'),
     /** Unset: the api consumes the processing queue only with the embedded database (no worker then). */

@@ -20,9 +20,17 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
 
   constructor(config: AppConfig) {
     const database = openDatabase(config.database);
-    // 'minimal' skips capturing a stack trace per query to pretty-print errors: measurable
-    // on the ingest path (bench/README.md), and our errors are logged with their own stack.
-    super({ adapter: database.adapter, errorFormat: 'minimal' });
+    const bound = config.env.DATABASE_STATEMENT_TIMEOUT_MS;
+    super({
+      adapter: database.adapter,
+      // 'minimal' skips capturing a stack trace per query to pretty-print errors: measurable
+      // on the ingest path (bench/README.md), and our errors are logged with their own stack.
+      errorFormat: 'minimal',
+      // One bound for the database: Prisma's own defaults (2 s to get a connection, 5 s per
+      // transaction) would cut a busy but healthy database short of what a statement and
+      // the pool's connect are allowed, and fail a request that would have succeeded.
+      transactionOptions: { maxWait: bound, timeout: bound },
+    });
     this.database = database;
   }
 

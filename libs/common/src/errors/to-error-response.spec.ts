@@ -61,6 +61,13 @@ describe('toErrorResponse', () => {
     ['a connection closed under a raw query', rawQueryFailure({ kind: 'ConnectionClosed' })],
     ['a server shutting down', rawQueryFailure({ kind: 'postgres', code: '57P01' })],
     [
+      'a transaction out of time',
+      Object.assign(new Error('Transaction already closed'), {
+        code: 'P2028',
+        clientVersion: '7.10.1',
+      }),
+    ],
+    [
       'a connect timeout',
       Object.assign(new Error('Connection terminated due to connection timeout'), {
         clientVersion: '7.10.1',

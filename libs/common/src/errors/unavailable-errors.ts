@@ -21,9 +21,12 @@ const UNAVAILABLE_CODES = new Set([
   '57P02',
   '57P03',
   '53300',
-  // Prisma: can't reach the database server; the server closed the connection.
+  // Prisma: can't reach the database server; the server closed the connection; a
+  // transaction that got no connection or ran out of time (the database is too busy: it was
+  // rolled back, so a retry is safe).
   'P1001',
   'P1017',
+  'P2028',
 ]);
 
 /** What @prisma/driver-adapter-utils reports for a lost or refused connection. */
