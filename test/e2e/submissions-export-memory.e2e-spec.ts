@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { get, type IncomingMessage } from 'node:http';
+import { inspect } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SubmissionsRepository } from '../../libs/submissions/src/submissions.repository';
@@ -75,16 +77,27 @@ describe('submissions export at scale', () => {
     let newlines = 0;
     let sampledAt = 0;
     let tail = '';
+    // The app logs nothing in tests; a cut stream would otherwise fail as a bare "aborted".
+    const serverErrors = jest.spyOn(Logger.prototype, 'error');
     const response = await openExport(test, owner, form);
     expect(response.statusCode).toBe(200);
-    for await (const chunk of response as AsyncIterable<Buffer>) {
-      for (const byte of chunk) if (byte === 0x0a) newlines += 1;
-      tail = (tail + chunk.toString('latin1')).slice(-2 * MESSAGE_LENGTH);
-      if (newlines - sampledAt >= ROWS / 20) {
-        sampledAt = newlines;
-        gc();
-        peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
+    try {
+      for await (const chunk of response as AsyncIterable<Buffer>) {
+        for (const byte of chunk) if (byte === 0x0a) newlines += 1;
+        tail = (tail + chunk.toString('latin1')).slice(-2 * MESSAGE_LENGTH);
+        if (newlines - sampledAt >= ROWS / 20) {
+          sampledAt = newlines;
+          gc();
+          peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
+        }
       }
+    } catch (error) {
+      throw new Error(
+        `export cut after ${newlines} lines; the server logged ${inspect(serverErrors.mock.calls, { depth: 4 })}`,
+        { cause: error },
+      );
+    } finally {
+      serverErrors.mockRestore();
     }
     expect(newlines).toBe(ROWS + 1); // header + one line per row
     expect(tail.trimEnd().split('\r\n').at(-1)).toContain(`user${ROWS}@example.com`);
