@@ -274,6 +274,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const iso = (date) => date?.toISOString() ?? null;
 
+const SUBMISSION_COLUMNS = `id, form_id, user_id, form_version_id, form_version, data,
+  processing_status, processing_reason, spam, spam_confidence, spam_reason, detected_language,
+  translated_data, reply_status, reply_subject, reply_content, replied_at, owner_notified_at,
+  metadata, created_at, updated_at`;
+
 function toSubmissionOutput(row) {
   return {
     id: row.id,
@@ -317,7 +322,8 @@ async function listSubmissions(request, response, formId, query) {
       rows: [count],
     } = await client.query(countSql(where), params);
     const { rows: loaded } = await client.query(
-      'SELECT * FROM submissions WHERE id = ANY($1::uuid[])',
+      // The columns the app's client loads: not search_vector, which only the search reads.
+      `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE id = ANY($1::uuid[])`,
       [ids.map((row) => row.id)],
     );
     const byId = new Map(loaded.map((row) => [row.id, row]));

@@ -25,9 +25,7 @@ function submissionsWhere(userId, formId, query) {
   const search = query.get('search')?.trim();
   if (search) {
     params.push(search);
-    conditions.push(
-      `to_tsvector('simple', data) @@ websearch_to_tsquery('simple', $${params.length})`,
-    );
+    conditions.push(`search_vector @@ websearch_to_tsquery('simple', $${params.length})`);
   }
   return { where: conditions.join(' AND '), params };
 }

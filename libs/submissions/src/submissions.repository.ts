@@ -16,11 +16,10 @@ function whereOf(ownerId: string, formId: string | null, filters: SubmissionFilt
     );
   if (filters.reply_status)
     conditions.push(Prisma.sql`reply_status = ${filters.reply_status}::"ReplyStatus"`);
-  // Matches the expression index submissions_search_idx; websearch syntax never raises on user input.
+  // search_vector is the stored to_tsvector('simple', data); websearch syntax never raises
+  // on user input.
   if (filters.search)
-    conditions.push(
-      Prisma.sql`to_tsvector('simple', data) @@ websearch_to_tsquery('simple', ${filters.search})`,
-    );
+    conditions.push(Prisma.sql`search_vector @@ websearch_to_tsquery('simple', ${filters.search})`);
   return Prisma.join(conditions, ' AND ');
 }
 

@@ -59,6 +59,8 @@ export class ProcessingRepository {
   /**
    * Per-form signals for the standard spam check: exact duplicates of this submission's
    * data in the last 24 hours, and how soon after the previous one from the same IP it came.
+   * The owner condition is redundant but lets both scans use the (user_id, form_id,
+   * created_at) index.
    */
   async recentSignals(
     submission: Submission,
@@ -67,10 +69,10 @@ export class ProcessingRepository {
     const [row] = await this.prisma.$queryRaw<{ duplicates: number; previous: Date | null }[]>`
       SELECT
         (SELECT count(*)::int FROM submissions
-          WHERE form_id = ${submission.formId}::uuid AND id <> ${submission.id}::uuid
+          WHERE user_id = ${submission.userId}::uuid AND form_id = ${submission.formId}::uuid AND id <> ${submission.id}::uuid
             AND created_at > ${submission.createdAt}::timestamptz - interval '24 hours' AND data = ${JSON.stringify(submission.data)}::jsonb) AS duplicates,
         (SELECT max(created_at) FROM submissions
-          WHERE form_id = ${submission.formId}::uuid AND id <> ${submission.id}::uuid AND ${ip}::text IS NOT NULL
+          WHERE user_id = ${submission.userId}::uuid AND form_id = ${submission.formId}::uuid AND id <> ${submission.id}::uuid AND ${ip}::text IS NOT NULL
             AND metadata->>'ip' = ${ip} AND created_at <= ${submission.createdAt}::timestamptz
             AND created_at > ${submission.createdAt}::timestamptz - interval '1 hour') AS previous`;
     return {
