@@ -141,6 +141,33 @@ describe('reviewing and sending smart replies', () => {
     expect(ai.smtp.received).toHaveLength(1);
   });
 
+  it('lets a reply whose sending was interrupted be sent again once the claim is abandoned', async () => {
+    const target = await draftForm();
+    const id = await drafted(target);
+    // What a process that stopped between claiming the reply and recording the outcome leaves.
+    const claimedAgo = (minutes: number) =>
+      ai.test.prisma.$executeRaw`UPDATE submissions SET reply_status = 'awaiting_delivery',
+        updated_at = now() - make_interval(mins => ${minutes}) WHERE id = ${id}::uuid`;
+    const page = () => ai.owner.agent.get(`/forms/${target.id}/submissions/${id}`).expect(200);
+
+    await claimedAgo(1);
+    expect((await page()).text).not.toContain('name="subject"');
+    await ai.owner
+      .api('post', replyPath(target, id))
+      .send({ subject: 'Hours', content: '9 to 5' })
+      .expect(409);
+
+    await claimedAgo(11);
+    const offered = await page();
+    expect(offered.text).toContain('Sending this reply was interrupted');
+    expect(offered.text).toContain('name="subject"');
+    await ai.owner
+      .api('post', replyPath(target, id))
+      .send({ subject: 'Hours', content: '9 to 5' })
+      .expect(200);
+    expect(ai.smtp.received).toHaveLength(1);
+  });
+
   it('never lets another user read, send or change a reply', async () => {
     const target = await draftForm();
     const id = await drafted(target);

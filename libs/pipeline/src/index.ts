@@ -11,4 +11,5 @@ export * from './processing/submission-processor';
 export * from './notifications';
 export * from './replies/reply-review.module';
 export * from './replies/reply-review.service';
+export * from './replies/reply-sendability';
 export * from './replies/send-reply.input';

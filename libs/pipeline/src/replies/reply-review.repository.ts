@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Submission } from '@intake/database';
-
-/** Reply states from which the owner may send: a draft, a question the model left to them, or a failed send. */
-export const SENDABLE_REPLY_STATUSES = [
-  'awaiting_review',
-  'needs_human_reply',
-  'delivery_failed',
-] as const;
+import { abandonedClaimCutoff, SENDABLE_REPLY_STATUSES } from './reply-sendability';
 
 /** The owner's side of smart replies: every query carries the owner id (and runs under RLS). */
 @Injectable()
@@ -14,8 +8,9 @@ export class ReplyReviewRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Takes the reply for sending: compare-and-set from a sendable state to
-   * `awaiting_delivery` with the owner's final words, so two clicks send one mail.
+   * Takes the reply for sending: compare-and-set from a sendable state (or an abandoned
+   * claim, see ABANDONED_REPLY_CLAIM_MS) to `awaiting_delivery` with the owner's final
+   * words, so two clicks send one mail.
    */
   async claim(
     ownerId: string,
@@ -30,7 +25,15 @@ export class ReplyReviewRepository {
           formId,
           userId: ownerId,
           spam: false,
-          replyStatus: { in: [...SENDABLE_REPLY_STATUSES] },
+          OR: [
+            { replyStatus: { in: [...SENDABLE_REPLY_STATUSES] } },
+            // While its job exists, an auto reply's sending belongs to the pipeline.
+            {
+              replyStatus: 'awaiting_delivery',
+              updatedAt: { lt: abandonedClaimCutoff(new Date()) },
+              job: { is: null },
+            },
+          ],
         },
         data: {
           replyStatus: 'awaiting_delivery',

@@ -1,4 +1,5 @@
 import type { FormOutput } from '@intake/forms';
+import { canSendReply } from '@intake/pipeline';
 import type { SubmissionOutput } from '@intake/submissions';
 import { PAGES } from '../dashboard-paths';
 import type { FormProblem } from '../page-forms';
@@ -9,13 +10,6 @@ import { entriesOf } from './submission-row';
 
 /** Which copy of the data is shown: as submitted, or the translation beside it. */
 export type SubmissionDataView = 'original' | 'translated';
-
-/** Reply states the owner may send from (ReplyReviewService's rule). */
-const SENDABLE: ReadonlySet<SubmissionOutput['reply_status']> = new Set([
-  'awaiting_review',
-  'needs_human_reply',
-  'delivery_failed',
-]);
 
 const REPLY_STATUS_TEXT: Record<NonNullable<SubmissionOutput['reply_status']>, string> = {
   awaiting_review: 'A drafted reply is waiting for your review.',
@@ -58,6 +52,7 @@ export function SubmissionView({
   const shown = view === 'translated' && translated ? submission.translated_data : submission.data;
   const metadata = entriesOf(submission.metadata).filter(([, value]) => !isEmpty(value));
   const headingId = 'submission-heading';
+  const sendable = canSendReply(submission);
   return (
     <Layout title={`Submission to ${form.name}`} viewer={viewer} section="forms">
       <p class="breadcrumb">
@@ -136,9 +131,13 @@ export function SubmissionView({
         {submission.reply_status === null ? (
           <p>Smart replies were off for this submission.</p>
         ) : (
-          <p>{REPLY_STATUS_TEXT[submission.reply_status]}</p>
+          <p>
+            {sendable && submission.reply_status === 'awaiting_delivery'
+              ? 'Sending this reply was interrupted, so it may not have gone out. Send it again if it did not arrive.'
+              : REPLY_STATUS_TEXT[submission.reply_status]}
+          </p>
         )}
-        {SENDABLE.has(submission.reply_status) && !submission.spam ? (
+        {sendable ? (
           <form method="post" action={PAGES.submissionReply(form.id, submission.id)} class="stack">
             <CsrfField token={viewer.csrf} />
             <ProblemSummary problem={problem} />
