@@ -1,5 +1,6 @@
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod, type Type } from '@nestjs/common';
+import { MetadataScanner } from '@nestjs/core';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,9 +61,10 @@ function declaredRoutes(
   return controllers.flatMap((controller) => {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
     const page = Reflect.getMetadata(DASHBOARD_PAGE, controller) === true;
-    return Object.getOwnPropertyNames(controller.prototype).flatMap((name) => {
+    // As Nest's router finds handlers: inherited ones too (the audit log's twin controllers).
+    return new MetadataScanner().getAllMethodNames(controller.prototype).flatMap((name) => {
       const handler = (controller.prototype as Record<string, unknown>)[name];
-      if (name === 'constructor' || typeof handler !== 'function') return [];
+      if (typeof handler !== 'function') return [];
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       if (method === undefined) return [];
       const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
