@@ -116,8 +116,8 @@ function toOutput(row) {
 // ---------------------------------------------------------------------------------------
 // POST /ingest/<form version id>: the public submission endpoint's work. Tables
 // baseline_submissions, baseline_jobs and baseline_idempotency_keys are copies of the app's
-// (`LIKE ... INCLUDING ALL`, so the same columns, defaults and indexes, including the GIN
-// full-text index; run.js creates them with the same foreign keys), and the INSERT is the
+// (`LIKE ... INCLUDING ALL`, so the same columns, defaults, indexes and generated columns,
+// the stored search vector included; ingest.js creates them with the same foreign keys), and the INSERT is the
 // app's single statement (IngestRepository.insert) against them.
 // ---------------------------------------------------------------------------------------
 

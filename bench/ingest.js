@@ -11,7 +11,7 @@ const INGEST = {
   connections: Number(process.env.BENCH_INGEST_CONNECTIONS ?? 50),
   requests: Number(process.env.BENCH_INGEST_REQUESTS ?? 20_000),
   // Discarded: lets V8 optimise the hot paths and both pools open all their connections;
-  // also fills the tables' first pages and the GIN index's pending list.
+  // also fills the tables' first pages.
   warmupRequests: Number(process.env.BENCH_INGEST_WARMUP ?? 2_000),
 };
 
@@ -46,7 +46,8 @@ async function ingestSetup({ admin, schema }, appUrl, seeded) {
   );
   if (!privateForm.token) throw new Error('the private form came without a submission_token');
 
-  // Same columns, defaults and indexes (GIN full-text index included) and the same foreign keys.
+  // Same columns, defaults, generated columns (the stored search vector) and indexes, and the
+  // same foreign keys.
   await admin.query(`
     SET search_path = "${schema}";
     CREATE TABLE baseline_submissions (LIKE submissions INCLUDING ALL);
@@ -81,6 +82,24 @@ async function storedCounts({ admin, schema }, table, jobsTable, formId) {
     [formId],
   );
   return row;
+}
+
+/**
+ * Disk per stored row after the ingest load: each table with its indexes and TOAST
+ * (pg_total_relation_size, free space included, as the disk holds it) over its row count.
+ * Jobs are transient (deleted once processed) and counted apart.
+ */
+async function storagePerRow({ admin, schema }, { table, jobsTable }) {
+  const perRow = async (name) => {
+    const {
+      rows: [row],
+    } = await admin.query(
+      `SELECT pg_total_relation_size('"${schema}".${name}')::bigint AS bytes, count(*)::int AS rows
+         FROM "${schema}".${name}`,
+    );
+    return { rows: row.rows, bytes_per_row: Math.round(Number(row.bytes) / row.rows) };
+  };
+  return { submissions: await perRow(table), jobs: await perRow(jobsTable) };
 }
 
 let idempotencyCounter = 0;
@@ -233,15 +252,19 @@ async function ingestBench(db, { appUrl, baseUrl, forms: { publicForm, privateFo
       baseline: await ingestLoad(db, variant.baseline),
     };
   }
+  const storage = {
+    intake: await storagePerRow(db, TABLES.intake),
+    baseline: await storagePerRow(db, TABLES.baseline),
+  };
   await dropIngestJobs(db);
-  return results;
+  return { results, storage };
 }
 
 // The issue's targets for ingest, on the reference 2-core machine.
 const TARGET = { ratio: 0.5, p99Ms: 25 };
 
 /** ingest.json (the run's `context` + the figures) and the lines printed for it. */
-function ingestReport(ingest, context) {
+function ingestReport({ results: ingest, storage }, context) {
   const about = {
     public:
       'POST /api/{opaque}/f/{slug}, public form, valid 3-field JSON body; baseline POST /ingest/{version}',
@@ -277,6 +300,11 @@ function ingestReport(ingest, context) {
     baseline: variants.public.baseline,
     ratio: variants.public.ratio,
     variants,
+    storage: {
+      about:
+        'disk per row after every variant ran: table + indexes + TOAST (pg_total_relation_size) over its rows; jobs are deleted once processed',
+      ...storage,
+    },
   };
   const lines = Object.entries(variants).map(([name, variant]) => {
     const { intake, baseline } = variant;
@@ -288,6 +316,12 @@ function ingestReport(ingest, context) {
       `${rps(intake.accepted)} + ${rps(baseline.accepted)} 201s, all stored; targets: ${verdict}`
     );
   });
+  const { submissions, jobs } = storage.intake;
+  lines.push(
+    `ingest storage: ${submissions.bytes_per_row} bytes per submission (table, indexes, TOAST; ` +
+      `${submissions.rows} rows), ${jobs.bytes_per_row} per queued job; baseline's copies ` +
+      `${storage.baseline.submissions.bytes_per_row} and ${storage.baseline.jobs.bytes_per_row}`,
+  );
   return { result, lines };
 }
 
