@@ -12,6 +12,7 @@ import { startReceiver, type Receiver } from '../support/receivers';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { enableTwoFactor, totpCode } from '../support/two-factor';
+import { databaseDump } from '../support/database-dump';
 
 /** What an owner has, and every secret they were shown along the way. */
 interface Populated {
@@ -177,21 +178,7 @@ describe('account export and deletion', () => {
     return { text, archive: JSON.parse(text) as Archive };
   }
 
-  /** Every row of every table, as text: what a database leak would hand over. */
-  async function databaseDump(): Promise<string> {
-    const tables = await test.prisma.$queryRawUnsafe<{ table_name: string }[]>(
-      `SELECT table_name FROM information_schema.tables
-       WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
-    );
-    let dump = '';
-    for (const { table_name } of tables) {
-      const rows = await test.prisma.$queryRawUnsafe<{ row: string }[]>(
-        `SELECT row_to_json(t)::text AS row FROM "${table_name}" t`,
-      );
-      dump += `${rows.map((row) => row.row).join('\n')}\n`;
-    }
-    return dump;
-  }
+  const dumpDatabase = () => databaseDump((sql) => test.prisma.$queryRawUnsafe(sql));
 
   const makeSessionsOld = (userId: string) =>
     test.prisma.session.updateMany({
@@ -416,7 +403,7 @@ describe('account export and deletion', () => {
 
     it('refuses a wrong password (and counts it), deleting nothing', async () => {
       const { owner } = await populate();
-      const before = await databaseDump();
+      const before = await dumpDatabase();
       for (let attempt = 0; attempt < 3; attempt++) {
         const wrong = await deleteAccount(owner.agent, owner.csrf, { password: 'not it' });
         expect(wrong.status).toBe(422);
@@ -427,7 +414,7 @@ describe('account export and deletion', () => {
       expect(gated.headers['retry-after']).toBeDefined();
       expect(await test.prisma.user.count({ where: { id: owner.id } })).toBe(1);
       // Nothing but the failed attempts' traces changed: every row that was there still is.
-      const after = await databaseDump();
+      const after = await dumpDatabase();
       expect(before.split('\n').filter((row) => !after.includes(row))).toEqual([]);
     });
 
@@ -491,7 +478,7 @@ describe('account export and deletion', () => {
 
       const left = await leftovers(owner.id, owner.email, formIds, data.submissionIds);
       expect(left).toEqual(nothingLeft(left));
-      const dump = await databaseDump();
+      const dump = await dumpDatabase();
       expect(dump).not.toContain(owner.id);
       expect(dump).not.toContain(owner.email);
       expect(

@@ -10,6 +10,7 @@ import { AppProcess, buildDist } from '../support/app-process';
 import { startReceiver, type Receiver } from '../support/receivers';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { totpCode } from '../support/two-factor';
+import { databaseDump } from '../support/database-dump';
 
 const PASSWORD = 'a long and secret passphrase 1';
 const NEW_PASSWORD = 'another long secret passphrase 2';
@@ -220,17 +221,7 @@ describe('secrets at rest and in logs', () => {
     await api.exited;
     const db = new PGlite(join(dataDir, 'pglite'));
     try {
-      const tables = await db.query<{ table_name: string }>(
-        `SELECT table_name FROM information_schema.tables
-         WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-      );
-      let dump = '';
-      for (const { table_name } of tables.rows) {
-        const rows = await db.query<{ row: string }>(
-          `SELECT row_to_json(t)::text AS row FROM "${table_name}" t`,
-        );
-        dump += rows.rows.map((row) => row.row).join('\n');
-      }
+      const dump = await databaseDump(async <Row>(sql: string) => (await db.query<Row>(sql)).rows);
       // The dump is real: it holds the account, the form and the submission.
       expect(dump).toContain('secret-keeper-moved@example.com');
       expect(dump).toContain('visitor@example.com');

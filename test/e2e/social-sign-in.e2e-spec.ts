@@ -7,6 +7,7 @@ import { startFakeGoogle, type FakeGoogle } from '../support/fake-google';
 import { callbackUrl, PUBLIC_URL, SocialBrowser } from '../support/social-browser';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { totpCode } from '../support/two-factor';
+import { databaseDump } from '../support/database-dump';
 
 const GOOGLE_SECRET = `google-secret-${randomBytes(16).toString('hex')}`;
 const GITHUB_SECRET = `github-secret-${randomBytes(16).toString('hex')}`;
@@ -580,15 +581,7 @@ describe('Google and GitHub sign-in', () => {
       GITHUB_SECRET,
     ];
     expect(secrets.length).toBeGreaterThan(5);
-    const tables = await test.prisma.$queryRaw<{ table_name: string }[]>`
-      SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`;
-    let everything = '';
-    for (const { table_name: table } of tables) {
-      const rows = await test.prisma.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${table}"`);
-      everything += JSON.stringify(rows, (_, value: unknown) =>
-        typeof value === 'bigint' ? value.toString() : value,
-      );
-    }
+    const everything = await databaseDump((sql) => test.prisma.$queryRawUnsafe(sql));
     expect(everything.length).toBeGreaterThan(1000);
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });
