@@ -1,6 +1,6 @@
 import { loadConfig } from '@intake/config';
 import { AppError } from '../errors/app-error';
-import { RedisConnection } from '../redis/redis.module';
+import { RedisConnection } from '../redis/redis-connection';
 import { RateLimits } from './rate-limits';
 
 /**

@@ -6,7 +6,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import { AppError } from '../errors/app-error';
-import { RedisConnection } from '../redis/redis.module';
+import { RedisConnection } from '../redis/redis-connection';
 
 export interface LimitPolicy {
   /** Namespace of the counters, e.g. `login-ip`. */

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { QueueSignals } from '@intake/common';
 import { DeliveryQueueRepository } from './delivery-queue.repository';
 
 /** The pipeline's entry point into destinations. */
 @Injectable()
 export class DeliveriesService {
-  constructor(private readonly queue: DeliveryQueueRepository) {}
+  constructor(
+    private readonly queue: DeliveryQueueRepository,
+    private readonly signals: QueueSignals,
+  ) {}
 
   /**
    * To be called once a submission's processing has ended (API.md: events are "sent after
@@ -12,7 +16,9 @@ export class DeliveriesService {
    * destination of its form, spam only to destinations with `include_spam`. Idempotent (a
    * re-run job queues nothing twice); returns how many deliveries were queued.
    */
-  enqueueFor(submissionId: string): Promise<number> {
-    return this.queue.enqueue(submissionId);
+  async enqueueFor(submissionId: string): Promise<number> {
+    const queued = await this.queue.enqueue(submissionId);
+    if (queued > 0) this.signals.notify('deliveries');
+    return queued;
   }
 }

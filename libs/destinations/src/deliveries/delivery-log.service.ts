@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, type AuditClient } from '@intake/audit';
-import { AppError, keysetBatches, pageMeta, type PageMeta } from '@intake/common';
+import { AppError, keysetBatches, pageMeta, QueueSignals, type PageMeta } from '@intake/common';
 import { DestinationsService } from '../destinations/destinations.service';
 import { DeliveriesRepository, type DeliveryCursor } from './deliveries.repository';
 import { toDeliveryOutput, type DeliveryOutput, type DeliveryRecord } from './delivery.output';
@@ -15,6 +15,7 @@ export class DeliveryLogService {
     private readonly destinations: DestinationsService,
     private readonly repository: DeliveriesRepository,
     private readonly audit: AuditService,
+    private readonly signals: QueueSignals,
   ) {}
 
   async list(
@@ -63,6 +64,7 @@ export class DeliveryLogService {
     }
     const reset = await this.repository.resetForRedelivery(ownerId, delivery.id);
     if (!reset) throw new AppError('conflict', 'The delivery is still pending');
+    this.signals.notify('deliveries');
     await this.audit.record({
       actorId: ownerId,
       action: 'delivery.redelivered',

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LeasedQueueConsumer } from '@intake/common';
+import { LeasedQueueConsumer, QueueSignals } from '@intake/common';
 import { IntakeMetrics } from '@intake/metrics';
 import { DeliveryAttemptHandler } from './delivery-attempt.handler';
 import { DeliveryQueueRepository, type ClaimedDelivery } from './delivery-queue.repository';
@@ -20,10 +20,14 @@ export class DeliveryRunner extends LeasedQueueConsumer<ClaimedDelivery> {
     private readonly queue: DeliveryQueueRepository,
     private readonly handler: DeliveryAttemptHandler,
     metrics: IntakeMetrics,
+    signals: QueueSignals,
     @Inject(RUN_DELIVERIES) enabled: boolean,
   ) {
     // Lease: well past one attempt (10 s timeout) plus its database writes.
-    super({ batchSize: 20, leaseMs: 60_000, idlePollMs: 500 }, enabled);
+    super({ batchSize: 20, leaseMs: 60_000, idlePollMs: 500 }, enabled, {
+      signals,
+      queue: 'deliveries',
+    });
     metrics.observeQueueDepth('deliveries', () => queue.pendingCount());
   }
 

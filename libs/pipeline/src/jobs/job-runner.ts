@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LeasedQueueConsumer } from '@intake/common';
+import { LeasedQueueConsumer, QueueSignals } from '@intake/common';
 import { IntakeMetrics } from '@intake/metrics';
 import { SubmissionProcessor } from '../processing/submission-processor';
 import { retryDelayMs, MAX_ATTEMPTS } from './backoff';
@@ -21,10 +21,14 @@ export class JobRunner extends LeasedQueueConsumer<ClaimedJob> {
     private readonly queue: JobQueueRepository,
     private readonly processor: SubmissionProcessor,
     private readonly metrics: IntakeMetrics,
+    signals: QueueSignals,
     @Inject(RUN_JOBS) enabled: boolean,
   ) {
     // Lease: longer than any job can take (AI and delivery calls time out well before).
-    super({ batchSize: 20, leaseMs: 5 * 60_000, idlePollMs: 250 }, enabled);
+    super({ batchSize: 20, leaseMs: 5 * 60_000, idlePollMs: 250 }, enabled, {
+      signals,
+      queue: 'submission_jobs',
+    });
     metrics.observeQueueDepth('submission_jobs', () => queue.depth());
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '@intake/config';
-import { AppError, constantTimeEqual, RateLimits, sha256 } from '@intake/common';
+import { AppError, constantTimeEqual, QueueSignals, RateLimits, sha256 } from '@intake/common';
 import type { Form } from '@intake/database';
 import { isWellFormedSubmissionToken, type PublishedForm } from '@intake/forms';
 import { IntakeMetrics } from '@intake/metrics';
@@ -52,6 +52,7 @@ export class IngestService {
     private readonly rateLimits: RateLimits,
     private readonly events: OwnerEvents,
     private readonly metrics: IntakeMetrics,
+    private readonly queues: QueueSignals,
     config: AppConfig,
   ) {
     this.bodyLimit = config.env.SUBMISSION_BODY_LIMIT_BYTES;
@@ -112,6 +113,7 @@ export class IngestService {
     );
     if (stored) {
       this.metrics.submissionAccepted();
+      this.queues.notify('submission_jobs');
       this.events.publish({
         type: 'submission.created',
         ownerId: form.userId,
