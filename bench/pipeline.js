@@ -1,6 +1,7 @@
 // The pipeline benchmark (see bench/README.md, Pipeline): worker processes take the outbox,
 // process each submission (standard spam checks, owner notification) and deliver a signed
-// webhook to a receiver in this process.
+// webhook to a receiver in this process. Its pieces (receiver, forms, workers, a drained
+// batch, a paced stream) are shared with the pipeline-ai benchmark (bench/pipeline-ai.js).
 'use strict';
 const autocannon = require('autocannon');
 const http = require('node:http');
@@ -76,6 +77,24 @@ async function startWebhookReceiver() {
   return receiver;
 }
 
+/**
+ * Every event of every run arrived at the receiver, verified, once per webhook-id: as many
+ * distinct webhook-ids as submissions seen, and as `expected`.
+ */
+function assertReceived(receiver, expected) {
+  if (receiver.problems.length > 0)
+    throw new Error(`receiver: ${receiver.problems.slice(0, 3).join('; ')}`);
+  if (receiver.webhookIds.size !== expected || receiver.firstSeen.size !== expected)
+    throw new Error(
+      `receiver: ${receiver.webhookIds.size} webhook-ids, ${receiver.firstSeen.size} submissions, expected ${expected}`,
+    );
+  return {
+    submissions: expected,
+    distinct_webhook_ids: receiver.webhookIds.size,
+    webhook_requests: receiver.requests,
+  };
+}
+
 /** Submissions of a form by processing status, and its deliveries by status. */
 async function pipelineCounts({ admin, schema }, formId) {
   const {
@@ -95,13 +114,190 @@ async function pipelineCounts({ admin, schema }, formId) {
   return row;
 }
 
+/** Every submission completed, exactly one delivery each and all delivered. */
+const finished = (counts, expected) =>
+  counts.completed === expected && counts.deliveries === expected && counts.delivered === expected;
+
+/**
+ * A form with the contact schema and `settings`, and one webhook destination to `receiver`
+ * at `/hook/<slug>` (its secret registered there). The destination includes spam, so every
+ * submission gets exactly one delivery whatever the verdict. `apiKey` has `forms:write`
+ * and `destinations:write`.
+ */
+async function createWebhookForm(appUrl, apiKey, receiver, slug, settings) {
+  const form = await createForm(appUrl, apiKey, slug, settings);
+  const path = `/hook/${slug}`;
+  const {
+    json: { destination },
+  } = await call(`${appUrl}/api/forms/${form.id}/destinations`, {
+    method: 'POST',
+    body: {
+      name: 'Bench receiver',
+      type: 'webhook',
+      url: `${receiver.url}${path}`,
+      include_spam: true,
+    },
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  receiver.secrets.set(path, destination.secret);
+  return { id: form.id, url: `${appUrl}${form.path}` };
+}
+
+/** Worker processes (`worker 1..n`) with `env`, started and stopped together. */
+function workerGroup(env) {
+  const list = [];
+  return {
+    list,
+    start(count) {
+      for (let i = 0; i < count; i++)
+        list.push(startChild(`worker ${list.length + 1}`, ['dist/apps/worker/src/main.js'], env));
+    },
+    async stop() {
+      await Promise.all(list.map((worker) => stopChild(worker)));
+      list.length = 0;
+    },
+  };
+}
+
+/**
+ * Throughput: a batch of `submissions` bodies from `body()` stored first (no worker
+ * running; autocannon, every answer must be a 201), then `workerCount` workers of `workers`
+ * are started and drain it. The clock starts at the first claim, so the workers' boot is not
+ * counted, and stops when every submission is completed and every delivery delivered
+ * (`processed_per_sec`: when the last one is completed); rates rounded to `decimals`.
+ * `check()` runs at each poll and throws to fail early. The workers are left running.
+ */
+async function throughputBatch(
+  db,
+  {
+    form,
+    workers,
+    workerCount,
+    submissions,
+    body,
+    label,
+    timeoutMs = PIPELINE.timeoutMs,
+    decimals = 0,
+    check = () => undefined,
+  },
+) {
+  const result = await autocannon({
+    url: form.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    connections: PIPELINE.ingestConnections,
+    amount: submissions,
+    requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
+  });
+  const accepted = result.statusCodeStats['201']?.count ?? 0;
+  const stored = await pipelineCounts(db, form.id);
+  if (accepted !== submissions || stored.submissions !== accepted || stored.pending !== accepted)
+    throw new Error(`${label}: ${accepted} accepted, counts ${JSON.stringify(stored)}`);
+
+  workers.start(workerCount);
+  const spawned = performance.now();
+  const deadline = Date.now() + timeoutMs;
+  let first = null;
+  let processedAt = null;
+  let counts;
+  for (;;) {
+    assertRunning(workers.list);
+    check();
+    counts = await pipelineCounts(db, form.id);
+    const now = performance.now();
+    if (first === null && counts.pending < submissions) first = now;
+    if (processedAt === null && counts.completed === submissions) processedAt = now;
+    if (finished(counts, submissions)) break;
+    if (Date.now() > deadline)
+      throw new Error(`${label} not done in time: ${JSON.stringify(counts)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const seconds = (performance.now() - first) / 1000;
+  const perSec = (value) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+  return {
+    workers: workerCount,
+    submissions,
+    jobs_per_sec: perSec(submissions / seconds),
+    processed_per_sec: perSec(submissions / ((processedAt - first) / 1000)),
+    duration_s: Math.round(seconds * 100) / 100,
+    boot_to_first_claim_s: Math.round(first - spawned) / 1000,
+    spam: counts.spam,
+    delivered: counts.delivered,
+  };
+}
+
+/**
+ * Latency: a paced stream of `rate` bodies from `body()` a second for `seconds`, one
+ * `fetch` each, with `workers` already running; from each 201 to the first arrival of that
+ * submission's webhook at `receiver`, until every webhook arrived and every delivery is
+ * recorded as delivered (the worker records the outcome just after the receiver's answer).
+ * `check()` as for throughputBatch.
+ */
+async function latencyStream(
+  db,
+  {
+    form,
+    workers,
+    receiver,
+    rate,
+    seconds,
+    body,
+    label,
+    timeoutMs = PIPELINE.timeoutMs,
+    check = () => undefined,
+  },
+) {
+  const total = rate * seconds;
+  const acknowledged = new Map();
+  const sent = await paced(rate, total, () =>
+    fetch(form.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body(),
+    }).then(async (response) => {
+      const at = performance.now();
+      const json = await response.json();
+      if (response.status !== 201)
+        throw new Error(`${label}: ${response.status} ${JSON.stringify(json)}`);
+      acknowledged.set(json.id, at);
+    }),
+  );
+  const deadline = Date.now() + timeoutMs;
+  let counts;
+  for (;;) {
+    assertRunning(workers.list);
+    check();
+    counts = await pipelineCounts(db, form.id);
+    const arrived = [...acknowledged.keys()].every((id) => receiver.firstSeen.has(id));
+    if (arrived && finished(counts, total)) break;
+    if (Date.now() > deadline)
+      throw new Error(`${label}: not done in time: ${JSON.stringify(counts)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const latencies = [...acknowledged]
+    .map(([id, at]) => receiver.firstSeen.get(id) - at)
+    .sort((a, b) => a - b);
+  const at = (p) => Math.round(percentile(latencies, p));
+  return {
+    workers: workers.list.length,
+    rate_per_sec: rate,
+    submissions: total,
+    sent_in_s: Math.round(sent * 100) / 100,
+    p50_ms: at(50),
+    p90_ms: at(90),
+    p99_ms: at(99),
+    max_ms: Math.round(latencies[latencies.length - 1]),
+    min_ms: Math.round(latencies[0]),
+    spam: counts.spam,
+  };
+}
+
 /** `db` is `{ admin, schema }`: a superuser connection and the run's schema. */
 async function pipelineBench(db, appUrl, seeded, workerEnv) {
   const apiKey = await createApiKey(appUrl, seeded, 'bench pipeline key', [
     'forms:write',
     'destinations:write',
   ]);
-  const bearer = { authorization: `Bearer ${apiKey}` };
   const receiver = await startWebhookReceiver();
   let formCount = 0;
   /**
@@ -110,170 +306,56 @@ async function pipelineBench(db, appUrl, seeded, workerEnv) {
    * spam, so every submission gets exactly one delivery whatever the verdict (the same IP
    * sends hundreds a second here, which the check may rightly call spam).
    */
-  const newForm = async () => {
+  const newForm = () => {
     formCount += 1;
-    const form = await createForm(appUrl, apiKey, `bench-pipeline-${formCount}`, {
+    return createWebhookForm(appUrl, apiKey, receiver, `bench-pipeline-${formCount}`, {
       spam_protection_enabled: true,
       spam_protection_strategy: 'standard',
     });
-    const path = `/hook/${formCount}`;
-    const {
-      json: { destination },
-    } = await call(`${appUrl}/api/forms/${form.id}/destinations`, {
-      method: 'POST',
-      body: {
-        name: 'Bench receiver',
-        type: 'webhook',
-        url: `${receiver.url}${path}`,
-        include_spam: true,
-      },
-      headers: bearer,
-    });
-    receiver.secrets.set(path, destination.secret);
-    return { id: form.id, url: `${appUrl}${form.path}` };
   };
-  const workers = [];
-  const startWorkers = (count) => {
-    for (let i = 0; i < count; i++)
-      workers.push(
-        startChild(`worker ${workers.length + 1}`, ['dist/apps/worker/src/main.js'], workerEnv),
-      );
-  };
-  const stopWorkers = async () => {
-    await Promise.all(workers.map((worker) => stopChild(worker)));
-    workers.length = 0;
-  };
-  /** Every submission completed, exactly one delivery each and all delivered. */
-  const finished = (counts, expected) =>
-    counts.completed === expected &&
-    counts.deliveries === expected &&
-    counts.delivered === expected;
+  const workers = workerGroup(workerEnv);
+  const body = () => uniqueSubmission();
 
   try {
     // Throughput: a batch stored first (no worker running), then N workers drain it.
     const throughput = {};
     for (const workerCount of [1, 2]) {
-      const form = await newForm();
-      const result = await autocannon({
-        url: form.url,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        connections: PIPELINE.ingestConnections,
-        amount: PIPELINE.submissions,
-        requests: [{ setupRequest: (request) => ({ ...request, body: uniqueSubmission() }) }],
-      });
-      const accepted = result.statusCodeStats['201']?.count ?? 0;
-      const stored = await pipelineCounts(db, form.id);
-      if (
-        accepted !== PIPELINE.submissions ||
-        stored.submissions !== accepted ||
-        stored.pending !== accepted
-      )
-        throw new Error(`pipeline batch: ${accepted} accepted, counts ${JSON.stringify(stored)}`);
-
-      startWorkers(workerCount);
-      const spawned = performance.now();
-      const deadline = Date.now() + PIPELINE.timeoutMs;
-      let first = null;
-      let processedAt = null;
-      let counts;
-      for (;;) {
-        assertRunning(workers);
-        counts = await pipelineCounts(db, form.id);
-        const now = performance.now();
-        // The clock starts at the first claim, so the workers' boot is not counted.
-        if (first === null && counts.pending < PIPELINE.submissions) first = now;
-        if (processedAt === null && counts.completed === PIPELINE.submissions) processedAt = now;
-        if (finished(counts, PIPELINE.submissions)) break;
-        if (Date.now() > deadline)
-          throw new Error(
-            `pipeline batch (${workerCount} workers) not done in time: ${JSON.stringify(counts)}`,
-          );
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const seconds = (performance.now() - first) / 1000;
-      throughput[`workers_${workerCount}`] = {
-        workers: workerCount,
+      throughput[`workers_${workerCount}`] = await throughputBatch(db, {
+        form: await newForm(),
+        workers,
+        workerCount,
         submissions: PIPELINE.submissions,
-        jobs_per_sec: Math.round(PIPELINE.submissions / seconds),
-        processed_per_sec: Math.round(PIPELINE.submissions / ((processedAt - first) / 1000)),
-        duration_s: Math.round(seconds * 100) / 100,
-        boot_to_first_claim_s: Math.round(first - spawned) / 1000,
-        spam: counts.spam,
-        delivered: counts.delivered,
-      };
+        body,
+        label: `pipeline batch (${workerCount} workers)`,
+      });
       // The 2 workers stay up for the latency run.
-      if (workerCount === 1) await stopWorkers();
+      if (workerCount === 1) await workers.stop();
     }
 
-    // Latency: a paced stream, with the 2 workers idle and polling; from each 201 to the
-    // first arrival of that submission's webhook at the receiver.
-    const form = await newForm();
-    const total = PIPELINE.paceRate * PIPELINE.paceSeconds;
-    const acknowledged = new Map();
-    const sent = await paced(PIPELINE.paceRate, total, () =>
-      fetch(form.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: uniqueSubmission(),
-      }).then(async (response) => {
-        const at = performance.now();
-        const json = await response.json();
-        if (response.status !== 201)
-          throw new Error(`latency stream: ${response.status} ${JSON.stringify(json)}`);
-        acknowledged.set(json.id, at);
-      }),
-    );
-    const deadline = Date.now() + PIPELINE.timeoutMs;
-    // Until every webhook arrived and every delivery is recorded as delivered (the worker
-    // records the outcome just after the receiver's answer).
-    let counts;
-    for (;;) {
-      assertRunning(workers);
-      counts = await pipelineCounts(db, form.id);
-      const arrived = [...acknowledged.keys()].every((id) => receiver.firstSeen.has(id));
-      if (arrived && finished(counts, total)) break;
-      if (Date.now() > deadline)
-        throw new Error(`latency stream: not done in time: ${JSON.stringify(counts)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const latencies = [...acknowledged]
-      .map(([id, at]) => receiver.firstSeen.get(id) - at)
-      .sort((a, b) => a - b);
-    const at = (p) => Math.round(percentile(latencies, p));
-    const latency = {
-      workers: 2,
-      rate_per_sec: PIPELINE.paceRate,
-      submissions: total,
-      sent_in_s: Math.round(sent * 100) / 100,
-      p50_ms: at(50),
-      p90_ms: at(90),
-      p99_ms: at(99),
-      max_ms: Math.round(latencies[latencies.length - 1]),
-      min_ms: Math.round(latencies[0]),
-      spam: counts.spam,
-    };
+    // Latency: a paced stream, with the 2 workers idle and polling.
+    const latency = await latencyStream(db, {
+      form: await newForm(),
+      workers,
+      receiver,
+      rate: PIPELINE.paceRate,
+      seconds: PIPELINE.paceSeconds,
+      body,
+      label: 'latency stream',
+    });
 
     // Every event of every run arrived, once per webhook-id, and verified.
-    const expected = 2 * PIPELINE.submissions + total;
-    if (receiver.problems.length > 0)
-      throw new Error(`receiver: ${receiver.problems.slice(0, 3).join('; ')}`);
-    if (receiver.webhookIds.size !== expected || receiver.firstSeen.size !== expected)
-      throw new Error(
-        `receiver: ${receiver.webhookIds.size} webhook-ids, ${receiver.firstSeen.size} submissions, expected ${expected}`,
-      );
+    const verified = assertReceived(
+      receiver,
+      2 * PIPELINE.submissions + PIPELINE.paceRate * PIPELINE.paceSeconds,
+    );
     return {
       throughput,
       scaling: ratio(throughput.workers_2.jobs_per_sec, throughput.workers_1.jobs_per_sec),
       latency,
-      verified: {
-        submissions: expected,
-        distinct_webhook_ids: receiver.webhookIds.size,
-        webhook_requests: receiver.requests,
-      },
+      verified,
     };
   } finally {
-    await stopWorkers();
+    await workers.stop();
     await receiver.close();
   }
 }
@@ -306,4 +388,15 @@ function pipelineReport(pipeline, context) {
   return { result, lines };
 }
 
-module.exports = { pipelineBench, pipelineReport };
+module.exports = {
+  PIPELINE,
+  assertReceived,
+  createWebhookForm,
+  latencyStream,
+  pipelineBench,
+  pipelineCounts,
+  pipelineReport,
+  startWebhookReceiver,
+  throughputBatch,
+  workerGroup,
+};

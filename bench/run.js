@@ -17,6 +17,7 @@ const { INGEST, ingestBench, ingestReport, ingestSetup } = require('./ingest');
 const { ingestInstancesBench, ingestInstancesReport } = require('./ingest-instances');
 const { memoryBench, memoryReport } = require('./memory');
 const { pipelineBench, pipelineReport } = require('./pipeline');
+const { pipelineAiBench, pipelineAiReport } = require('./pipeline-ai');
 const { realtimeBench, realtimeReport } = require('./realtime');
 const { submissionsListBench, submissionsListReport } = require('./submissions-list');
 const {
@@ -42,6 +43,7 @@ const BENCHMARKS = [
   'api-keys',
   'ingest',
   'pipeline',
+  'pipeline-ai',
   'realtime',
   'ingest-2-instances',
   'memory',
@@ -192,8 +194,11 @@ async function main() {
     SECRET_KEY: secretKey,
     // Processing is the worker processes' job (the pipeline benchmark starts them).
     JOBS_IN_API: 'false',
-    // The pipeline benchmark's webhook receiver listens on 127.0.0.1.
-    ...(ONLY.has('pipeline') ? { ALLOW_PRIVATE_DESTINATIONS: 'true' } : {}),
+    // The pipeline benchmarks' webhook receiver listens on 127.0.0.1. (The AI settings of
+    // pipeline-ai's form need no AI on the api: only its worker calls the model.)
+    ...(ONLY.has('pipeline') || ONLY.has('pipeline-ai')
+      ? { ALLOW_PRIVATE_DESTINATIONS: 'true' }
+      : {}),
     SESSION_RATE_LIMIT_PER_MINUTE: unlimited,
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: unlimited,
     API_KEY_RATE_LIMIT_PER_MINUTE: unlimited,
@@ -274,6 +279,11 @@ async function main() {
     publish(
       'pipeline',
       pipelineReport(await pipelineBench(db, appUrl, seeded, workerEnv), context),
+    );
+  if (ONLY.has('pipeline-ai'))
+    publish(
+      'pipeline-ai',
+      pipelineAiReport(await pipelineAiBench(db, appUrl, seeded, workerEnv), context),
     );
   if (ONLY.has('realtime')) {
     const realtime = await realtimeBench({ appUrl, seeded, apiEnv, workerEnv, namespace: schema });

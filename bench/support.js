@@ -156,18 +156,32 @@ async function createForm(appUrl, apiKey, slug, extra = {}) {
   };
 }
 
+/** The contact-form body in each language a benchmark sends; `n` makes it unique. */
+const SUBMISSIONS = {
+  en: (n) => ({
+    email: `ada-${n}@example.com`,
+    name: 'Ada Lovelace',
+    message: `Hello! Message ${n}: I would like to know more about your analytical engine.`,
+  }),
+  // Not the owner's language (`en`), so the AI pipeline translates it: tinyld reads it as `fr`.
+  fr: (n) => ({
+    email: `claire-${n}@example.fr`,
+    name: 'Claire Dubois',
+    message:
+      `Bonjour ! Message ${n} : je voudrais commander vingt chaises pour notre bureau à Lyon. ` +
+      'Quels sont vos horaires ? Merci beaucoup !',
+  }),
+};
+
 let sequence = 0;
 /**
- * A valid contact-form body with its own e-mail and text, so the spam check's look-back
- * (same content, same IP) does not link the submissions of a stream.
+ * A valid contact-form body (`language`: a key of SUBMISSIONS) with its own e-mail and
+ * text, so the spam check's look-back (same content, same IP) does not link the
+ * submissions of a stream.
  */
-function uniqueSubmission() {
+function uniqueSubmission(language = 'en') {
   sequence += 1;
-  return JSON.stringify({
-    email: `ada-${sequence}@example.com`,
-    name: 'Ada Lovelace',
-    message: `Hello! Message ${sequence}: I would like to know more about your analytical engine.`,
-  });
+  return JSON.stringify(SUBMISSIONS[language](sequence));
 }
 
 /**
