@@ -17,7 +17,8 @@ export type QueueName = 'submission_jobs' | 'deliveries';
 export class QueueSignals implements OnApplicationShutdown {
   private readonly local = new EventEmitter();
   private subscriber: Redis | null = null;
-  private readonly subscribed = new Set<QueueName>();
+  /** Channel -> queue, for the queues this process listens to. */
+  private readonly subscribed = new Map<string, QueueName>();
 
   constructor(private readonly redis: RedisConnection) {}
 
@@ -51,19 +52,20 @@ export class QueueSignals implements OnApplicationShutdown {
 
   private subscribe(queue: QueueName): void {
     const client = this.redis.client;
-    if (!client || this.subscribed.has(queue)) return;
-    this.subscribed.add(queue);
+    const channel = this.channel(queue);
+    if (!client || this.subscribed.has(channel)) return;
+    this.subscribed.set(channel, queue);
     if (!this.subscriber) {
       // A connection of its own (a subscribed one can do nothing else). It queues the
       // SUBSCRIBE until connected and subscribes again after each reconnect.
       const subscriber = client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
       subscriber.on('error', () => undefined);
-      subscriber.on('message', (channel: string) => {
-        const name = [...this.subscribed].find((candidate) => this.channel(candidate) === channel);
-        if (name) this.local.emit(name);
+      subscriber.on('message', (from: string) => {
+        const signalled = this.subscribed.get(from);
+        if (signalled) this.local.emit(signalled);
       });
       this.subscriber = subscriber;
     }
-    this.subscriber.subscribe(this.channel(queue)).catch(() => undefined);
+    this.subscriber.subscribe(channel).catch(() => undefined);
   }
 }
