@@ -149,8 +149,9 @@ describe('safeFetch', () => {
     const { port } = await serve(() => undefined);
     const error = await failure(safeFetch(`http://127.0.0.1:${port}/`, { ...dev, timeoutMs: 300 }));
     expect(error.reason).toBe('timeout');
+    // Not before the deadline. No upper bound on wall-clock time (a loaded CI machine once
+    // took 2 s): had the deadline not fired, the request would hang and the test time out.
     expect(error.latencyMs).toBeGreaterThanOrEqual(250);
-    expect(error.latencyMs).toBeLessThan(2000);
   });
 
   it('times out on a body that never ends, and on a resolver that never answers', async () => {
